@@ -1,0 +1,429 @@
+//! Origins: validating the configured ones, and matching a request's
+//! `Origin` against patterns.
+//!
+//! A browser serializes an origin as `scheme://host[:port]`: lower case, the
+//! host in punycode, the default port omitted, no path. Configured origins
+//! must be written the same way, so that matching can be byte-exact.
+
+use crate::error::Problem;
+
+/// The longest `Origin` value looked at; longer ones are denied. A DNS name
+/// is at most 253 bytes, so this leaves room for any scheme and port.
+pub const MAX_ORIGIN_LEN: usize = 512;
+
+/// A configured origin, validated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum OriginRule<'a> {
+    /// `*`: any origin.
+    Any,
+    /// A serialized origin, matched byte for byte.
+    Exact(&'a str),
+    /// A pattern with a subdomain and/or port wildcard.
+    Pattern(Pattern<'a>),
+}
+
+/// A validated origin pattern, as text slices of the configured value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Pattern<'a> {
+    /// `scheme://`
+    pub(crate) prefix: &'a str,
+    /// The host, or for subdomain patterns the suffix from its leading dot.
+    pub(crate) host: &'a str,
+    pub(crate) subdomains: bool,
+    pub(crate) port: PatternPort<'a>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum PatternPort<'a> {
+    Default,
+    Exact(&'a str),
+    Any,
+}
+
+/// Validates one configured origin.
+pub(crate) fn parse_rule(s: &str) -> Result<OriginRule<'_>, Problem> {
+    if s.is_empty() {
+        return Err(Problem::Empty);
+    }
+    if s == "*" {
+        return Ok(OriginRule::Any);
+    }
+    if s.eq_ignore_ascii_case("null") {
+        return Err(Problem::NullOrigin);
+    }
+    if s.bytes()
+        .any(|b| b.is_ascii_whitespace() || b.is_ascii_control())
+    {
+        return Err(Problem::Whitespace);
+    }
+    let Some(sep) = s.find("://") else {
+        return Err(Problem::MissingScheme);
+    };
+    let (scheme, rest) = (&s[..sep], &s[sep + 3..]);
+    let scheme_ok = scheme
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic())
+        && scheme
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
+    if !scheme_ok {
+        return Err(Problem::InvalidScheme);
+    }
+    if rest.contains('@') {
+        return Err(Problem::Userinfo);
+    }
+    if rest.contains(['?', '#']) {
+        return Err(Problem::Query);
+    }
+    if rest.contains('/') {
+        return Err(Problem::Path);
+    }
+    if !rest.is_ascii() {
+        return Err(Problem::NonAsciiHost);
+    }
+    if s.bytes().any(|b| b.is_ascii_uppercase()) {
+        return Err(Problem::Uppercase);
+    }
+    let (host, port) = split_host_port(rest).ok_or(Problem::InvalidHost)?;
+    let port = match port {
+        None => PatternPort::Default,
+        Some("*") => PatternPort::Any,
+        Some(p) => {
+            if parse_port(p.as_bytes()).is_none() {
+                return Err(if p.contains('*') {
+                    Problem::MisplacedWildcard
+                } else {
+                    Problem::InvalidPort
+                });
+            }
+            if default_port(scheme) == Some(p) {
+                return Err(Problem::DefaultPort);
+            }
+            PatternPort::Exact(p)
+        }
+    };
+    let (host, subdomains) = match host.strip_prefix('*') {
+        Some(suffix) if suffix.starts_with('.') => (suffix, true),
+        Some(_) => return Err(Problem::MisplacedWildcard),
+        None => (host, false),
+    };
+    if host.contains('*') {
+        return Err(Problem::MisplacedWildcard);
+    }
+    if subdomains {
+        // `.example.com`: a valid name of at least two labels after the dot.
+        let name = &host[1..];
+        if !valid_dns_name(name) {
+            return Err(Problem::InvalidHost);
+        }
+        if !name.contains('.') {
+            return Err(Problem::PatternTooBroad);
+        }
+    } else if !(valid_dns_name(host) || valid_ip_literal(host)) {
+        return Err(Problem::InvalidHost);
+    }
+    let prefix = &s[..sep + 3];
+    Ok(match (subdomains, port) {
+        (false, PatternPort::Default | PatternPort::Exact(_)) => OriginRule::Exact(s),
+        _ => OriginRule::Pattern(Pattern {
+            prefix,
+            host,
+            subdomains,
+            port,
+        }),
+    })
+}
+
+/// Splits `host[:port]`, handling bracketed IPv6 literals.
+fn split_host_port(authority: &str) -> Option<(&str, Option<&str>)> {
+    let (host, after) = if authority.starts_with('[') {
+        let end = authority.find(']')? + 1;
+        (&authority[..end], &authority[end..])
+    } else {
+        match authority.find(':') {
+            Some(i) => (&authority[..i], &authority[i..]),
+            None => (authority, ""),
+        }
+    };
+    if host.is_empty() {
+        return None;
+    }
+    match after {
+        "" => Some((host, None)),
+        _ => after.strip_prefix(':').map(|p| (host, Some(p))),
+    }
+}
+
+/// The port a browser leaves out for `scheme`.
+fn default_port(scheme: &str) -> Option<&'static str> {
+    match scheme {
+        "http" | "ws" => Some("80"),
+        "https" | "wss" => Some("443"),
+        "ftp" => Some("21"),
+        _ => None,
+    }
+}
+
+/// A port as a browser writes it: 1..=65535, no sign, no leading zero.
+fn parse_port(p: &[u8]) -> Option<u16> {
+    if p.is_empty() || p.len() > 5 || p[0] == b'0' || !p.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let n = p.iter().fold(0u32, |n, &d| n * 10 + u32::from(d - b'0'));
+    u16::try_from(n).ok()
+}
+
+/// Lower-case labels of `[a-z0-9_-]`, non-empty, at most 63 bytes, joined by
+/// single dots; at most 253 bytes.
+fn valid_dns_name(name: &str) -> bool {
+    name.len() <= 253
+        && name.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+        })
+}
+
+/// `[` hex digits, colons and dots `]` with at least two colons.
+fn valid_ip_literal(host: &str) -> bool {
+    let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) else {
+        return false;
+    };
+    inner.bytes().filter(|&b| b == b':').count() >= 2
+        && inner
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase() || b == b':' || b == b'.')
+}
+
+/// The result of looking at a request's `Origin` bytes before matching.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Shape {
+    /// Visible ASCII only, within [`MAX_ORIGIN_LEN`]: safe to echo.
+    Plausible,
+    /// Longer than [`MAX_ORIGIN_LEN`].
+    TooLong,
+    /// Empty, or with bytes outside visible ASCII (controls, space, CR/LF,
+    /// non-ASCII): never allowed, never echoed.
+    Malformed,
+}
+
+/// Checks the bytes of a request's origin in one branch-free pass.
+#[inline]
+pub(crate) fn shape(origin: &[u8]) -> Shape {
+    if origin.len() > MAX_ORIGIN_LEN {
+        return Shape::TooLong;
+    }
+    // `b - 0x21 < 0x5e` ⇔ `0x21 <= b <= 0x7e`; folding with `&` lets the
+    // compiler vectorise the loop.
+    let visible = origin
+        .iter()
+        .fold(true, |ok, &b| ok & (b.wrapping_sub(0x21) < 0x5e));
+    if visible && !origin.is_empty() {
+        Shape::Plausible
+    } else {
+        Shape::Malformed
+    }
+}
+
+/// Does the pattern accept the request origin `o` (already [`shape`]d as
+/// plausible)? `prefix`, `host` and `port` are the pattern's stored texts.
+#[inline]
+pub(crate) fn pattern_matches(
+    o: &[u8],
+    prefix: &[u8],
+    host: &[u8],
+    subdomains: bool,
+    port: PortMatch<'_>,
+) -> bool {
+    let Some(authority) = o.strip_prefix(prefix) else {
+        return false;
+    };
+    // Split off the port: hosts never contain `:` except inside IPv6
+    // brackets, which end with `]`.
+    let split = match authority.iter().rposition(|&b| b == b':') {
+        Some(i) if !authority[i..].contains(&b']') => i,
+        _ => authority.len(),
+    };
+    let (h, p) = authority.split_at(split);
+    let port_ok = match (port, p) {
+        (PortMatch::Default, []) => true,
+        (PortMatch::Default, _) => false,
+        (PortMatch::Exact(want), [b':', got @ ..]) => got == want,
+        (PortMatch::Exact(_), _) => false,
+        (PortMatch::Any, []) => true,
+        (PortMatch::Any, [b':', got @ ..]) => parse_port(got).is_some(),
+        (PortMatch::Any, _) => false,
+    };
+    if !port_ok {
+        return false;
+    }
+    if !subdomains {
+        return h == host;
+    }
+    // One or more labels, then the suffix (which starts with its dot).
+    match h.len().checked_sub(host.len()) {
+        Some(n) if n > 0 && h.ends_with(host) => valid_labels(&h[..n]),
+        _ => false,
+    }
+}
+
+/// The port rule of a stored pattern, with the exact port's bytes.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum PortMatch<'p> {
+    Default,
+    Exact(&'p [u8]),
+    Any,
+}
+
+/// Dot-separated, non-empty labels of lower-case letters, digits, `-`, `_`.
+fn valid_labels(s: &[u8]) -> bool {
+    let mut previous_dot = true;
+    for &b in s {
+        match b {
+            b'.' if previous_dot => return false,
+            b'.' => previous_dot = true,
+            b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' => previous_dot = false,
+            _ => return false,
+        }
+    }
+    !previous_dot
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pat(s: &str) -> Pattern<'_> {
+        match parse_rule(s) {
+            Ok(OriginRule::Pattern(p)) => p,
+            other => panic!("{s}: {other:?}"),
+        }
+    }
+
+    fn matches(p: &Pattern<'_>, o: &str) -> bool {
+        let port = match p.port {
+            PatternPort::Default => PortMatch::Default,
+            PatternPort::Exact(x) => PortMatch::Exact(x.as_bytes()),
+            PatternPort::Any => PortMatch::Any,
+        };
+        shape(o.as_bytes()) == Shape::Plausible
+            && pattern_matches(
+                o.as_bytes(),
+                p.prefix.as_bytes(),
+                p.host.as_bytes(),
+                p.subdomains,
+                port,
+            )
+    }
+
+    #[test]
+    fn exact_origins_accepted() {
+        for s in [
+            "https://example.com",
+            "http://localhost:3000",
+            "http://127.0.0.1:8080",
+            "http://[::1]:8080",
+            "chrome-extension://abcdefghijklmnop",
+            "https://xn--bcher-kva.example",
+            "https://a_b.example.com",
+        ] {
+            assert_eq!(parse_rule(s), Ok(OriginRule::Exact(s)), "{s}");
+        }
+    }
+
+    #[test]
+    fn origin_mistakes_rejected() {
+        for (s, want) in [
+            ("", Problem::Empty),
+            ("null", Problem::NullOrigin),
+            ("NULL", Problem::NullOrigin),
+            ("example.com", Problem::MissingScheme),
+            ("https://example.com/", Problem::Path),
+            ("https://example.com/app", Problem::Path),
+            ("https://user:pw@example.com", Problem::Userinfo),
+            ("https://example.com?x=1", Problem::Query),
+            ("https://example.com#top", Problem::Query),
+            ("https://bücher.example", Problem::NonAsciiHost),
+            ("https://Example.com", Problem::Uppercase),
+            ("HTTPS://example.com", Problem::Uppercase),
+            ("https://example.com:443", Problem::DefaultPort),
+            ("http://example.com:80", Problem::DefaultPort),
+            ("https://example.com:0", Problem::InvalidPort),
+            ("https://example.com:65536", Problem::InvalidPort),
+            ("https://example.com:08080", Problem::InvalidPort),
+            ("https://example.com:", Problem::InvalidPort),
+            ("https://example.com:x", Problem::InvalidPort),
+            ("https://*example.com", Problem::MisplacedWildcard),
+            ("https://a.*.example.com", Problem::MisplacedWildcard),
+            ("https://example.*", Problem::MisplacedWildcard),
+            ("https://example.com:8*", Problem::MisplacedWildcard),
+            ("https://*.com", Problem::PatternTooBroad),
+            ("https://", Problem::InvalidHost),
+            ("https://exa mple.com", Problem::Whitespace),
+            ("https://example..com", Problem::InvalidHost),
+            ("https://example.com.", Problem::InvalidHost),
+            ("1https://example.com", Problem::InvalidScheme),
+            ("://example.com", Problem::InvalidScheme),
+        ] {
+            assert_eq!(parse_rule(s), Err(want), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn subdomain_pattern() {
+        let p = pat("https://*.example.com");
+        assert!(matches(&p, "https://a.example.com"));
+        assert!(matches(&p, "https://a.b.example.com"));
+        assert!(!matches(&p, "https://example.com"), "never the apex");
+        assert!(!matches(&p, "https://.example.com"));
+        assert!(!matches(&p, "https://a..example.com"));
+        assert!(!matches(&p, "https://evilexample.com"));
+        assert!(!matches(&p, "https://a.example.com.evil.com"));
+        assert!(!matches(&p, "http://a.example.com"));
+        assert!(!matches(&p, "https://a.example.com:8443"));
+        assert!(!matches(&p, "https://A.example.com"));
+    }
+
+    #[test]
+    fn port_pattern() {
+        let p = pat("http://localhost:*");
+        assert!(matches(&p, "http://localhost:3000"));
+        assert!(matches(&p, "http://localhost:1"));
+        assert!(
+            matches(&p, "http://localhost"),
+            "the default port is a port"
+        );
+        assert!(!matches(&p, "http://localhost:0"));
+        assert!(!matches(&p, "http://localhost:65536"));
+        assert!(!matches(&p, "http://localhost:"));
+        assert!(!matches(&p, "http://localhost.evil.com:3000"));
+        assert!(!matches(&p, "http://localhostevil:3000"));
+        assert!(!matches(&p, "https://localhost:3000"));
+        let v6 = pat("http://[::1]:*");
+        assert!(matches(&v6, "http://[::1]:8080"));
+        assert!(matches(&v6, "http://[::1]"));
+        assert!(!matches(&v6, "http://[::2]:8080"));
+    }
+
+    #[test]
+    fn both_wildcards() {
+        let p = pat("https://*.example.com:*");
+        assert!(matches(&p, "https://a.example.com:8443"));
+        assert!(matches(&p, "https://a.example.com"));
+        assert!(!matches(&p, "https://example.com:8443"));
+    }
+
+    #[test]
+    fn shapes() {
+        assert_eq!(shape(b"https://a.com"), Shape::Plausible);
+        assert_eq!(shape(b""), Shape::Malformed);
+        assert_eq!(shape(b"https://a.com\r\nX: y"), Shape::Malformed);
+        assert_eq!(shape(b"https://a .com"), Shape::Malformed);
+        assert_eq!(shape("https://é.com".as_bytes()), Shape::Malformed);
+        assert_eq!(shape(&[b'a'; MAX_ORIGIN_LEN + 1]), Shape::TooLong);
+        assert_eq!(shape(&[b'a'; MAX_ORIGIN_LEN]), Shape::Plausible);
+    }
+}

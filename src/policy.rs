@@ -1,0 +1,538 @@
+//! Compiling a [`Config`] into a policy, and deciding requests with it.
+
+use core::fmt;
+
+use crate::acrh;
+use crate::config::Config;
+use crate::decision::{Decision, Denial, Headers, Kind, Reason, Verdict};
+use crate::error::{ConfigErrors, Field, Problem, Value};
+use crate::header;
+use crate::limits::MAX_METHOD_LEN;
+use crate::method;
+use crate::origin::{self, OriginRule, PatternPort, PortMatch, Shape};
+use crate::request::RequestDescriptor;
+use crate::table::{Arena, Buf, Entry, PortRule, Section, Span};
+use crate::token::{hash, is_token, Case};
+
+const VARY_ORIGIN: &[u8] = b"Origin";
+const VARY_PREFLIGHT: &[u8] =
+    b"Origin, Access-Control-Request-Method, Access-Control-Request-Headers";
+const VARY_PREFLIGHT_PN: &[u8] = b"Origin, Access-Control-Request-Method, \
+Access-Control-Request-Headers, Access-Control-Request-Private-Network";
+
+/// The compiled rules, generic over where their tables live.
+#[derive(Clone)]
+pub(crate) struct Rules<B, E> {
+    arena: Arena<B, E>,
+    /// Hash set of exact origins.
+    origins: Section,
+    /// Origin patterns, scanned in order.
+    patterns: Section,
+    /// Hash set of methods (case-sensitive).
+    methods: Section,
+    /// Hash set of request header names (case-insensitive).
+    headers: Section,
+    any_origin: bool,
+    allow_null: bool,
+    any_method: bool,
+    any_header: bool,
+    credentials: bool,
+    private_network: bool,
+    expose: Option<Span>,
+    max_age: Option<Span>,
+    success_status: u16,
+    /// `Vary` of non-preflight responses (`None` for any-origin policies,
+    /// whose responses do not depend on the origin).
+    vary_simple: Option<&'static [u8]>,
+    vary_preflight: &'static [u8],
+    #[cfg(feature = "alloc")]
+    regexes: Option<crate::regex::OriginRegexes>,
+}
+
+/// Reports every problem of `values` found by `check`, treating a lone `*`
+/// as the wildcard. Returns whether the wildcard is present.
+fn check_list<'c>(
+    errors: &mut ConfigErrors<'c>,
+    field: Field,
+    values: &'c [&'c str],
+    wildcard_alone: bool,
+    check: impl Fn(&str) -> Result<(), Problem>,
+) -> bool {
+    let wildcard = values.contains(&"*");
+    if wildcard && wildcard_alone && values.len() > 1 {
+        errors.report(field, Value::Str("*"), Problem::WildcardNotAlone);
+    }
+    for &v in values.iter().filter(|v| **v != "*") {
+        if let Err(p) = check(v) {
+            errors.report(field, Value::Str(v), p);
+        }
+    }
+    wildcard
+}
+
+/// Writes `n` in decimal into `buf`, returning the digits.
+fn decimal(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            return &buf[i..];
+        }
+    }
+}
+
+impl<B: Buf<u8>, E: Buf<Entry>> Rules<B, E> {
+    pub(crate) fn compile<'c>(config: &Config<'c>) -> Result<Self, ConfigErrors<'c>> {
+        let mut errors = ConfigErrors::new();
+        let c = config;
+
+        // Origins.
+        let any_origin = check_list(
+            &mut errors,
+            Field::AllowedOrigins,
+            c.allowed_origins,
+            true,
+            |o| origin::parse_rule(o).map(|_| ()),
+        );
+        if any_origin && c.allow_credentials {
+            errors.report(
+                Field::AllowedOrigins,
+                Value::Str("*"),
+                Problem::AnyOriginWithCredentials,
+            );
+        }
+        for &r in c.allowed_origin_regexes {
+            #[cfg(feature = "alloc")]
+            let checked = crate::regex::check(r);
+            #[cfg(not(feature = "alloc"))]
+            let checked: Result<(), Problem> = Err(Problem::RegexNeedsAlloc);
+            if let Err(p) = checked {
+                errors.report(Field::AllowedOriginRegexes, Value::Str(r), p);
+            }
+        }
+        if c.allowed_origins.is_empty()
+            && c.allowed_origin_regexes.is_empty()
+            && !c.allow_null_origin
+        {
+            errors.report(Field::AllowedOrigins, Value::Whole, Problem::NoOrigin);
+        }
+
+        // Methods and headers.
+        let any_method = check_list(
+            &mut errors,
+            Field::AllowedMethods,
+            c.allowed_methods,
+            true,
+            method::check,
+        );
+        // `*` may stand beside names here: `["*", "authorization"]` is how a
+        // policy allows every header including `authorization`.
+        let any_header = check_list(
+            &mut errors,
+            Field::AllowedHeaders,
+            c.allowed_headers,
+            false,
+            header::check_request,
+        );
+        let expose_all = check_list(
+            &mut errors,
+            Field::ExposedHeaders,
+            c.exposed_headers,
+            true,
+            header::check_exposed,
+        );
+        if expose_all && c.allow_credentials {
+            errors.report(
+                Field::ExposedHeaders,
+                Value::Str("*"),
+                Problem::ExposeAllWithCredentials,
+            );
+        }
+
+        // Scalars.
+        if let Some(age) = c.max_age.filter(|&a| a > 86_400) {
+            errors.report(Field::MaxAge, Value::Number(age), Problem::MaxAgeOutOfRange);
+        }
+        if !matches!(c.preflight_success_status, 200 | 204) {
+            errors.report(
+                Field::PreflightSuccessStatus,
+                Value::Number(c.preflight_success_status.into()),
+                Problem::InvalidStatus,
+            );
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+
+        // Everything is valid: lay the tables out.
+        let mut arena = Arena::<B, E>::new();
+        let rules = || {
+            c.allowed_origins
+                .iter()
+                .filter_map(|o| origin::parse_rule(o).ok())
+        };
+        let exact = rules().filter_map(|r| match r {
+            OriginRule::Exact(o) => Some(o.as_bytes()),
+            _ => None,
+        });
+        let origins = arena.push_set(exact, Case::Sensitive);
+        // Each pattern's texts go to the byte arena; the pattern entries
+        // themselves stay contiguous, since nothing else adds entries here.
+        let start = arena.mark();
+        for rule in rules() {
+            let OriginRule::Pattern(p) = rule else {
+                continue;
+            };
+            let prefix = arena.push_bytes(p.prefix.as_bytes());
+            let host = arena.push_bytes(p.host.as_bytes());
+            let port = match p.port {
+                PatternPort::Default => PortRule::Default,
+                PatternPort::Exact(x) => PortRule::Exact(arena.push_bytes(x.as_bytes())),
+                PatternPort::Any => PortRule::Any,
+            };
+            arena.push_entry(Entry::Pattern {
+                prefix,
+                host,
+                subdomains: p.subdomains,
+                port,
+            });
+        }
+        let patterns = arena.section(start);
+        let methods = arena.push_set(
+            c.allowed_methods
+                .iter()
+                .filter(|m| **m != "*")
+                .map(|m| m.as_bytes()),
+            Case::Sensitive,
+        );
+        let headers = arena.push_set(
+            c.allowed_headers
+                .iter()
+                .filter(|h| **h != "*")
+                .map(|h| h.as_bytes()),
+            Case::Insensitive,
+        );
+        let expose =
+            (!c.exposed_headers.is_empty()).then(|| arena.push_joined(c.exposed_headers, b", "));
+        let max_age = c
+            .max_age
+            .map(|age| arena.push_bytes(decimal(age, &mut [0; 20])));
+        if let Some((bytes, entries)) = arena.shortfall() {
+            errors.report(
+                Field::Capacity,
+                Value::Whole,
+                Problem::CapacityExceeded { bytes, entries },
+            );
+            return Err(errors);
+        }
+        #[cfg(feature = "alloc")]
+        let regexes = if c.allowed_origin_regexes.is_empty() {
+            None
+        } else {
+            match crate::regex::OriginRegexes::new(c.allowed_origin_regexes) {
+                Ok(r) => Some(r),
+                Err(p) => {
+                    errors.report(Field::AllowedOriginRegexes, Value::Whole, p);
+                    return Err(errors);
+                }
+            }
+        };
+        Ok(Rules {
+            arena,
+            origins,
+            patterns,
+            methods,
+            headers,
+            any_origin,
+            allow_null: c.allow_null_origin,
+            any_method,
+            any_header,
+            credentials: c.allow_credentials,
+            private_network: c.allow_private_network,
+            expose,
+            max_age,
+            success_status: c.preflight_success_status,
+            vary_simple: (!any_origin).then_some(VARY_ORIGIN),
+            vary_preflight: match (any_origin, c.allow_private_network) {
+                (false, false) => VARY_PREFLIGHT,
+                (false, true) => VARY_PREFLIGHT_PN,
+                (true, false) => &VARY_PREFLIGHT[b"Origin, ".len()..],
+                (true, true) => &VARY_PREFLIGHT_PN[b"Origin, ".len()..],
+            },
+            #[cfg(feature = "alloc")]
+            regexes,
+        })
+    }
+}
+
+impl<B: Buf<u8>, E: Buf<Entry>> Rules<B, E> {
+    pub(crate) fn decide<'a>(&'a self, req: &RequestDescriptor<'a>) -> Decision<'a> {
+        let Some(origin) = req.origin else {
+            return Decision {
+                kind: Kind::NotCors,
+                verdict: Verdict::Allowed,
+                headers: Headers {
+                    vary: self.vary_simple,
+                    ..Headers::default()
+                },
+                preflight_status: None,
+            };
+        };
+        match req.request_method {
+            Some(method) if req.method == b"OPTIONS" => self.preflight(origin, method, req),
+            _ => self.actual(origin),
+        }
+    }
+
+    fn actual<'a>(&'a self, origin: &'a [u8]) -> Decision<'a> {
+        let mut headers = Headers {
+            vary: self.vary_simple,
+            ..Headers::default()
+        };
+        let verdict = match self.allow_origin(origin) {
+            Ok(acao) => {
+                headers.allow_origin = Some(acao);
+                headers.allow_credentials = self.credentials;
+                headers.expose_headers = self.expose.map(|s| self.arena.get(s));
+                Verdict::Allowed
+            }
+            Err(denial) => Verdict::Denied(denial),
+        };
+        Decision {
+            kind: Kind::Actual,
+            verdict,
+            headers,
+            preflight_status: None,
+        }
+    }
+
+    fn preflight<'a>(
+        &'a self,
+        origin: &'a [u8],
+        method: &'a [u8],
+        req: &RequestDescriptor<'a>,
+    ) -> Decision<'a> {
+        let mut headers = Headers {
+            vary: Some(self.vary_preflight),
+            ..Headers::default()
+        };
+        let (verdict, status) = match self.check_preflight(origin, method, req) {
+            Ok((acao, private_network)) => {
+                headers.allow_origin = Some(acao);
+                headers.allow_credentials = self.credentials;
+                headers.allow_methods = Some(method);
+                headers.allow_headers = req.request_headers;
+                headers.max_age = self.max_age.map(|s| self.arena.get(s));
+                headers.allow_private_network = private_network;
+                (Verdict::Allowed, self.success_status)
+            }
+            Err(denial) => (Verdict::Denied(denial), 403),
+        };
+        Decision {
+            kind: Kind::Preflight,
+            verdict,
+            headers,
+            preflight_status: Some(status),
+        }
+    }
+
+    /// The checks of a preflight, in order: origin, method, headers, private
+    /// network. Returns the `Access-Control-Allow-Origin` value and whether
+    /// to allow private network access.
+    fn check_preflight<'a>(
+        &'a self,
+        origin: &'a [u8],
+        method: &'a [u8],
+        req: &RequestDescriptor<'a>,
+    ) -> Result<(&'a [u8], bool), Denial<'a>> {
+        let acao = self.allow_origin(origin)?;
+        if method.len() > MAX_METHOD_LEN || !is_token(method) {
+            return Err(Denial::new(Reason::MethodMalformed, method));
+        }
+        let method_ok = method::is_safelisted(method)
+            || self.any_method
+            || self.arena.contains(
+                self.methods,
+                method,
+                hash(method, Case::Sensitive),
+                Case::Sensitive,
+            );
+        if !method_ok {
+            return Err(Denial::new(Reason::MethodNotAllowed, method));
+        }
+        acrh::check_names(req.request_headers, |name| self.allow_header(name))
+            .map_err(|(reason, value)| Denial::new(reason, value))?;
+        let private_network = req.request_private_network == Some(b"true");
+        if private_network && !self.private_network {
+            return Err(Denial::new(
+                Reason::PrivateNetworkNotAllowed,
+                req.request_private_network.unwrap_or_default(),
+            ));
+        }
+        Ok((acao, private_network))
+    }
+
+    /// The `Access-Control-Allow-Origin` value for `origin`, or why not.
+    #[inline]
+    fn allow_origin<'a>(&'a self, origin: &'a [u8]) -> Result<&'a [u8], Denial<'a>> {
+        if self.any_origin {
+            return Ok(b"*");
+        }
+        match origin::shape(origin) {
+            Shape::Plausible => {}
+            Shape::TooLong => return Err(Denial::new(Reason::OriginTooLong, origin)),
+            Shape::Malformed => return Err(Denial::new(Reason::OriginMalformed, origin)),
+        }
+        if self.origin_allowed(origin) {
+            Ok(origin)
+        } else {
+            Err(Denial::new(Reason::OriginNotAllowed, origin))
+        }
+    }
+
+    #[inline]
+    fn origin_allowed(&self, origin: &[u8]) -> bool {
+        if self.arena.contains(
+            self.origins,
+            origin,
+            hash(origin, Case::Sensitive),
+            Case::Sensitive,
+        ) {
+            return true;
+        }
+        // `null` is opaque: it never matches a pattern or a regex.
+        if origin == b"null" {
+            return self.allow_null;
+        }
+        let pattern_hit = self.arena.list(self.patterns).iter().any(|e| match *e {
+            Entry::Pattern {
+                prefix,
+                host,
+                subdomains,
+                port,
+            } => {
+                let port = match port {
+                    PortRule::Default => PortMatch::Default,
+                    PortRule::Exact(p) => PortMatch::Exact(self.arena.get(p)),
+                    PortRule::Any => PortMatch::Any,
+                };
+                origin::pattern_matches(
+                    origin,
+                    self.arena.get(prefix),
+                    self.arena.get(host),
+                    subdomains,
+                    port,
+                )
+            }
+            _ => false,
+        });
+        if pattern_hit {
+            return true;
+        }
+        #[cfg(feature = "alloc")]
+        if let Some(regexes) = &self.regexes {
+            return regexes.is_match(origin);
+        }
+        false
+    }
+
+    fn allow_header(&self, name: &[u8]) -> bool {
+        // The wildcard never covers `authorization` (as in Fetch, where
+        // `Access-Control-Allow-Headers: *` does not either).
+        (self.any_header && !name.eq_ignore_ascii_case(b"authorization"))
+            || self.arena.contains(
+                self.headers,
+                name,
+                hash(name, Case::Insensitive),
+                Case::Insensitive,
+            )
+    }
+}
+
+impl<B: Buf<u8>, E: Buf<Entry>> fmt::Debug for Rules<B, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Policy")
+            .field("any_origin", &self.any_origin)
+            .field("allow_null", &self.allow_null)
+            .field("patterns", &self.arena.list(self.patterns).len())
+            .field("any_method", &self.any_method)
+            .field("any_header", &self.any_header)
+            .field("credentials", &self.credentials)
+            .field("private_network", &self.private_network)
+            .field("success_status", &self.success_status)
+            .field("arena_bytes", &self.arena.bytes.len())
+            .field("arena_entries", &self.arena.entries.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A compiled, immutable CORS policy on the heap (feature `alloc`).
+///
+/// Compile it once at start-up with [`Policy::compile`], share it (it is
+/// `Send + Sync`; wrap it in an `Arc` or a `static`), and call
+/// [`Policy::decide`] for every request.
+#[cfg(feature = "alloc")]
+#[derive(Clone, Debug)]
+pub struct Policy {
+    rules: Rules<alloc::vec::Vec<u8>, alloc::vec::Vec<Entry>>,
+}
+
+#[cfg(feature = "alloc")]
+impl Policy {
+    /// Validates `config` and compiles it, or returns every problem found.
+    ///
+    /// Cost: linear in the size of the configuration, plus building one DFA
+    /// for all origin regexes (bounded to 1 MiB). Call it once, not per
+    /// request.
+    pub fn compile<'c>(config: &Config<'c>) -> Result<Self, ConfigErrors<'c>> {
+        Rules::compile(config).map(|rules| Policy { rules })
+    }
+
+    /// Decides one request. Pure: no allocation, no panic, no state; work
+    /// linear in the request's header bytes and bounded by
+    /// [`limits`](crate::limits).
+    #[inline]
+    pub fn decide<'a>(&'a self, request: &RequestDescriptor<'a>) -> Decision<'a> {
+        self.rules.decide(request)
+    }
+}
+
+/// A compiled policy in fixed capacity, for targets without an allocator:
+/// `BYTES` of text (origins, names, precomputed values) and `ENTRIES` table
+/// slots (two per exact origin, method or allowed header, rounded up to a
+/// power of two per table, plus one per pattern).
+///
+/// Too small a capacity is reported as a configuration error naming the
+/// capacity that would do; nothing is dropped. Origin regexes need the
+/// `alloc` feature.
+///
+/// ```
+/// use cors_engine::{Config, FixedPolicy, RequestDescriptor};
+///
+/// static CONFIG: Config<'static> = Config::new()
+///     .allowed_origins(&["https://app.example.com", "http://localhost:*"])
+///     .allowed_methods(&["PUT"]);
+/// let policy = FixedPolicy::<256, 16>::compile(&CONFIG).unwrap();
+/// let request = RequestDescriptor::new(b"GET").origin(b"http://localhost:5173");
+/// assert!(policy.decide(&request).is_allowed());
+/// ```
+#[derive(Clone, Debug)]
+pub struct FixedPolicy<const BYTES: usize, const ENTRIES: usize> {
+    rules: Rules<heapless::Vec<u8, BYTES>, heapless::Vec<Entry, ENTRIES>>,
+}
+
+impl<const BYTES: usize, const ENTRIES: usize> FixedPolicy<BYTES, ENTRIES> {
+    /// Validates `config` and compiles it, or returns every problem found
+    /// (including a capacity too small, with the capacity needed).
+    pub fn compile<'c>(config: &Config<'c>) -> Result<Self, ConfigErrors<'c>> {
+        Rules::compile(config).map(|rules| FixedPolicy { rules })
+    }
+
+    /// Decides one request; see [`Policy::decide`](crate::Policy).
+    #[inline]
+    pub fn decide<'a>(&'a self, request: &RequestDescriptor<'a>) -> Decision<'a> {
+        self.rules.decide(request)
+    }
+}
