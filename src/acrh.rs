@@ -9,7 +9,7 @@ use crate::decision::Reason;
 use crate::limits::{
     MAX_EMPTY_ELEMENTS, MAX_REQUESTED_HEADERS, MAX_REQUEST_HEADERS_LEN, MAX_REQUEST_HEADER_LINES,
 };
-use crate::token::{is_tchar, trim_ows};
+use crate::token::{is_ows, is_tchar};
 
 /// Calls `allowed` for every requested header name, in order, and stops at
 /// the first problem: a cap exceeded, a malformed element, or a name
@@ -36,25 +36,45 @@ pub(crate) fn check_names<'r>(
     }
     let (mut names, mut empties) = (0usize, 0usize);
     for &line in lines {
-        for element in line.split(|&b| b == b',') {
-            let name = trim_ows(element);
+        // One pass per line: `OWS token OWS` then `,` or the end.
+        let mut i = 0;
+        loop {
+            while i < line.len() && is_ows(line[i]) {
+                i += 1;
+            }
+            let start = i;
+            while i < line.len() && is_tchar(line[i]) {
+                i += 1;
+            }
+            let name = &line[start..i];
+            while i < line.len() && is_ows(line[i]) {
+                i += 1;
+            }
+            if i < line.len() && line[i] != b',' {
+                let end = line[i..]
+                    .iter()
+                    .position(|&b| b == b',')
+                    .map_or(line.len(), |n| i + n);
+                return Err((Reason::HeaderMalformed, &line[start..end]));
+            }
             if name.is_empty() {
                 empties += 1;
                 if empties > MAX_EMPTY_ELEMENTS {
                     return Err((Reason::TooManyEmptyElements, line));
                 }
-                continue;
+            } else {
+                names += 1;
+                if names > MAX_REQUESTED_HEADERS {
+                    return Err((Reason::TooManyRequestedHeaders, line));
+                }
+                if !allowed(name) {
+                    return Err((Reason::HeaderNotAllowed, name));
+                }
             }
-            names += 1;
-            if names > MAX_REQUESTED_HEADERS {
-                return Err((Reason::TooManyRequestedHeaders, line));
+            if i >= line.len() {
+                break;
             }
-            if !name.iter().all(|&b| is_tchar(b)) {
-                return Err((Reason::HeaderMalformed, element));
-            }
-            if !allowed(name) {
-                return Err((Reason::HeaderNotAllowed, name));
-            }
+            i += 1; // the comma
         }
     }
     Ok(())
@@ -86,7 +106,7 @@ mod tests {
     fn malformed_element() {
         assert_eq!(
             names(&[b"a, b c"]),
-            Err((Reason::HeaderMalformed, b" b c".to_vec()))
+            Err((Reason::HeaderMalformed, b"b c".to_vec()))
         );
         assert_eq!(names(&[b"a\r\nb"]).unwrap_err().0, Reason::HeaderMalformed);
         assert_eq!(

@@ -75,45 +75,86 @@ pub(crate) enum Case {
 }
 
 impl Case {
-    /// The OR-mask that folds ASCII upper case onto lower case in a word.
-    /// It also merges a few non-letter pairs (`_`/DEL, `^`/`~`), which only
-    /// costs an extra comparison on a collision: equality is always checked.
+    /// Folds one little-endian word of key bytes.
     #[inline]
-    fn fold_mask(self) -> u64 {
+    fn fold(self, w: u64) -> u64 {
         match self {
-            Case::Sensitive => 0,
-            Case::Insensitive => 0x2020_2020_2020_2020,
+            Case::Sensitive => w,
+            Case::Insensitive => lower_word(w),
         }
     }
 
+    /// Are `a` and `b` the same key?
     #[inline]
     pub(crate) fn eq(self, a: &[u8], b: &[u8]) -> bool {
         match self {
             Case::Sensitive => a == b,
-            Case::Insensitive => a.eq_ignore_ascii_case(b),
+            Case::Insensitive => {
+                let mut equal = a.len() == b.len();
+                let mut i = 0;
+                while equal && i < a.len() {
+                    equal = self.fold(load(&a[i..])) == self.fold(load(&b[i..]));
+                    i += 8;
+                }
+                equal
+            }
         }
     }
+}
+
+/// The first (up to) eight bytes of `s` as a little-endian word, zero-padded.
+/// Short tails are read as two overlapping loads instead of byte by byte.
+#[inline]
+fn load(s: &[u8]) -> u64 {
+    if let Some(w) = s.first_chunk::<8>() {
+        return u64::from_le_bytes(*w);
+    }
+    let n = s.len();
+    match (s.first_chunk::<4>(), s.last_chunk::<4>()) {
+        (Some(lo), Some(hi)) => {
+            // n in 4..8: the two loads overlap on identical bytes.
+            u64::from(u32::from_le_bytes(*lo)) | u64::from(u32::from_le_bytes(*hi)) << (8 * (n - 4))
+        }
+        _ => match s {
+            [] => 0,
+            [a, rest @ ..] => {
+                // n in 1..4: bytes 0, n/2 and n-1 cover every position.
+                let mid = rest.len().div_ceil(2);
+                u64::from(*a)
+                    | u64::from(s[mid]) << (8 * mid)
+                    | u64::from(s[n - 1]) << (8 * (n - 1))
+            }
+        },
+    }
+}
+
+/// ASCII lower case for eight bytes at once: adds 0x20 to each byte in
+/// `A..=Z` and leaves every other byte, non-ASCII included, unchanged.
+#[inline]
+fn lower_word(w: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let low7 = w & (0x7f * ONES);
+    // Per byte, the high bit says `>= 'A'` and `> 'Z'`; no carry crosses a
+    // byte because `low7 + 0x3f <= 0xbe`.
+    let at_least_a = low7 + (0x80 - u64::from(b'A')) * ONES;
+    let above_z = low7 + (0x7f - u64::from(b'Z')) * ONES;
+    let upper = at_least_a & !above_z & !w & (0x80 * ONES);
+    w | (upper >> 2)
 }
 
 /// A fast, word-at-a-time hash for short keys (origins, methods, header
 /// names). Not collision-resistant: the tables are built from the trusted
 /// policy, and a lookup only ever probes until the first empty slot.
+/// Under [`Case::Insensitive`] it hashes the lower-case form, so keys equal
+/// under [`Case::eq`] hash alike.
 #[inline]
 pub(crate) fn hash(bytes: &[u8], case: Case) -> u32 {
     const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    let fold = case.fold_mask();
     let mut h = (bytes.len() as u64).wrapping_mul(K);
-    let mut chunks = bytes.chunks_exact(8);
-    for chunk in &mut chunks {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(chunk);
-        h = (h.rotate_left(23) ^ (u64::from_le_bytes(w) | fold)).wrapping_mul(K);
-    }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        let mut w = [0u8; 8];
-        w[..rest.len()].copy_from_slice(rest);
-        h = (h.rotate_left(23) ^ (u64::from_le_bytes(w) | fold)).wrapping_mul(K);
+    let mut i = 0;
+    while i < bytes.len() {
+        h = (h.rotate_left(23) ^ case.fold(load(&bytes[i..]))).wrapping_mul(K);
+        i += 8;
     }
     (h ^ (h >> 29) ^ (h >> 47)) as u32
 }
@@ -153,6 +194,30 @@ mod tests {
             assert_eq!(hash(a, Case::Insensitive), hash(b, Case::Insensitive));
             assert!(Case::Insensitive.eq(a, b));
             assert_ne!(hash(a, Case::Sensitive), hash(b, Case::Sensitive));
+        }
+    }
+
+    #[test]
+    fn lower_word_is_ascii_lowercase() {
+        for b in 0..=255u8 {
+            let w = u64::from_le_bytes([b, b'A', b'z', b'[', b'@', 0xc3, b'Z', b'^']);
+            let got = lower_word(w).to_le_bytes();
+            assert_eq!(got[0], b.to_ascii_lowercase(), "{b:#x}");
+            assert_eq!(&got[1..], &[b'a', b'z', b'[', b'@', 0xc3, b'z', b'^']);
+        }
+        assert!(!Case::Insensitive.eq(b"a^b", b"a~b"));
+        assert!(!Case::Insensitive.eq(b"a_b", b"a\x7fb"));
+        assert!(Case::Insensitive.eq(b"X-Request-ID-Long", b"x-request-id-long"));
+    }
+
+    #[test]
+    fn load_pads_with_zeros() {
+        let bytes = *b"abcdefghij";
+        for n in 0..=10 {
+            let mut want = [0u8; 8];
+            let k = n.min(8);
+            want[..k].copy_from_slice(&bytes[..k]);
+            assert_eq!(load(&bytes[..n]), u64::from_le_bytes(want), "n = {n}");
         }
     }
 
