@@ -351,8 +351,10 @@ impl<B: Buf<u8>, E: Buf<Entry>> Rules<B, E> {
         if method.len() > MAX_METHOD_LEN || !is_token(method) {
             return Err(Denial::new(Reason::MethodMalformed, method));
         }
+        // A literal `*` is never echoed: with credentials a browser would
+        // read it as a name, without them as a wildcard wider than asked for.
         let method_ok = method::is_safelisted(method)
-            || self.any_method
+            || (self.any_method && method != b"*")
             || self.arena.contains(
                 self.methods,
                 method,
@@ -441,7 +443,7 @@ impl<B: Buf<u8>, E: Buf<Entry>> Rules<B, E> {
     fn allow_header(&self, name: &[u8]) -> bool {
         // The wildcard never covers `authorization` (as in Fetch, where
         // `Access-Control-Allow-Headers: *` does not either).
-        (self.any_header && !name.eq_ignore_ascii_case(b"authorization"))
+        (self.any_header && name != b"*" && !name.eq_ignore_ascii_case(b"authorization"))
             || self.arena.contains(
                 self.headers,
                 name,

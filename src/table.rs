@@ -122,6 +122,28 @@ impl<B: Buf<u8>, E: Buf<Entry>> Arena<B, E> {
         }
     }
 
+    /// Stores `s` in ASCII lower case.
+    fn push_lower(&mut self, s: &[u8]) -> Span {
+        let start = self.needed_bytes;
+        for &b in s {
+            self.push_bytes(&[b.to_ascii_lowercase()]);
+        }
+        self.span_since(start)
+    }
+
+    fn span_since(&mut self, start: usize) -> Span {
+        match (
+            u32::try_from(start),
+            u32::try_from(self.needed_bytes - start),
+        ) {
+            (Ok(start), Ok(len)) if !self.full => Span { start, len },
+            _ => {
+                self.full = true;
+                Span::default()
+            }
+        }
+    }
+
     /// Where the next entry will go, to delimit a list with [`Arena::section`].
     pub(crate) fn mark(&self) -> usize {
         self.needed_entries
@@ -185,7 +207,11 @@ impl<B: Buf<u8>, E: Buf<Entry>> Arena<B, E> {
             if self.contains(section, k, h, case) {
                 continue;
             }
-            let key = self.push_bytes(k);
+            let key = match case {
+                Case::Sensitive => self.push_bytes(k),
+                // Stored in lower case, so lookups fold only their own side.
+                Case::Insensitive => self.push_lower(k),
+            };
             if self.full {
                 continue;
             }
@@ -243,7 +269,9 @@ impl<B: Buf<u8>, E: Buf<Entry>> Arena<B, E> {
         // the table is at most half full.
         for _ in 0..slots.len() {
             match slots[i] {
-                Entry::Key { hash, key: k } if hash == h && case.eq(self.get(k), key) => {
+                Entry::Key { hash, key: k }
+                    if hash == h && k.len as usize == key.len() && case.eq(self.get(k), key) =>
+                {
                     return true
                 }
                 Entry::Empty => return false,
