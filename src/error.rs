@@ -274,21 +274,17 @@ impl fmt::Display for ConfigError<'_> {
 
 impl core::error::Error for ConfigError<'_> {}
 
-/// How many problems a build without `alloc` keeps (the rest are counted).
-#[cfg(not(feature = "alloc"))]
-pub const MAX_REPORTED_PROBLEMS: usize = 16;
-
 /// Every problem found in a [`Config`](crate::Config), in field order.
 ///
 /// Never empty. Without the `alloc` feature the first
-/// [`MAX_REPORTED_PROBLEMS`] are kept and the rest counted in
+/// [`MAX_REPORTED_PROBLEMS`](crate::limits::MAX_REPORTED_PROBLEMS) are kept and the rest counted in
 /// [`ConfigErrors::len`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConfigErrors<'a> {
     #[cfg(feature = "alloc")]
     list: alloc::vec::Vec<ConfigError<'a>>,
     #[cfg(not(feature = "alloc"))]
-    list: heapless::Vec<ConfigError<'a>, MAX_REPORTED_PROBLEMS>,
+    list: heapless::Vec<ConfigError<'a>, { crate::limits::MAX_REPORTED_PROBLEMS }>,
     omitted: usize,
 }
 

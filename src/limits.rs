@@ -20,3 +20,8 @@ pub const MAX_REQUESTED_HEADERS: usize = 64;
 
 /// The most empty list elements (`a,,b`, stray commas) tolerated.
 pub const MAX_EMPTY_ELEMENTS: usize = 16;
+
+/// How many configuration problems a build without the `alloc` feature
+/// lists in full; any beyond are counted in
+/// [`ConfigErrors::len`](crate::ConfigErrors::len). With `alloc`, all are kept.
+pub const MAX_REPORTED_PROBLEMS: usize = 16;

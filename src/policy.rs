@@ -84,6 +84,8 @@ fn decimal(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
 }
 
 impl<B: Buf<u8>, E: Buf<Entry>> Rules<B, E> {
+    // Without `alloc` the error list is inline; compiling happens once.
+    #[cfg_attr(not(feature = "alloc"), allow(clippy::result_large_err))]
     pub(crate) fn compile<'c>(config: &Config<'c>) -> Result<Self, ConfigErrors<'c>> {
         let mut errors = ConfigErrors::new();
         let c = config;
@@ -528,6 +530,7 @@ pub struct FixedPolicy<const BYTES: usize, const ENTRIES: usize> {
 impl<const BYTES: usize, const ENTRIES: usize> FixedPolicy<BYTES, ENTRIES> {
     /// Validates `config` and compiles it, or returns every problem found
     /// (including a capacity too small, with the capacity needed).
+    #[cfg_attr(not(feature = "alloc"), allow(clippy::result_large_err))]
     pub fn compile<'c>(config: &Config<'c>) -> Result<Self, ConfigErrors<'c>> {
         Rules::compile(config).map(|rules| FixedPolicy { rules })
     }
