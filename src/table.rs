@@ -103,23 +103,13 @@ impl<B: Buf<u8>, E: Buf<Entry>> Arena<B, E> {
     pub(crate) fn push_bytes(&mut self, s: &[u8]) -> Span {
         let start = self.needed_bytes;
         self.needed_bytes += s.len();
-        if self.full {
-            return Span::default();
-        }
-        let (Ok(start32), Ok(len32)) = (u32::try_from(start), u32::try_from(s.len())) else {
-            self.full = true;
-            return Span::default();
-        };
         for &b in s {
-            if !self.bytes.try_push(b) {
+            if self.full || !self.bytes.try_push(b) {
                 self.full = true;
-                return Span::default();
+                break;
             }
         }
-        Span {
-            start: start32,
-            len: len32,
-        }
+        self.span_since(start)
     }
 
     /// Stores `s` in ASCII lower case.
@@ -131,6 +121,8 @@ impl<B: Buf<u8>, E: Buf<Entry>> Arena<B, E> {
         self.span_since(start)
     }
 
+    /// The bytes stored since `start`; marks the arena full if offsets
+    /// outgrow `u32` (a configuration of gigabytes).
     fn span_since(&mut self, start: usize) -> Span {
         match (
             u32::try_from(start),
@@ -158,16 +150,7 @@ impl<B: Buf<u8>, E: Buf<Entry>> Arena<B, E> {
             }
             self.push_bytes(item.as_bytes());
         }
-        match (
-            u32::try_from(start),
-            u32::try_from(self.needed_bytes - start),
-        ) {
-            (Ok(start), Ok(len)) if !self.full => Span { start, len },
-            _ => {
-                self.full = true;
-                Span::default()
-            }
-        }
+        self.span_since(start)
     }
 
     pub(crate) fn push_entry(&mut self, e: Entry) {
