@@ -26,6 +26,13 @@ pub(crate) struct OriginRegexes {
     dfa: Box<dense::DFA<Vec<u32>>>,
 }
 
+/// ASCII-only parsing: origins are ASCII, and it keeps the DFA small.
+fn syntax() -> regex_automata::util::syntax::Config {
+    regex_automata::util::syntax::Config::new()
+        .unicode(false)
+        .utf8(false)
+}
+
 fn build(patterns: &[&str]) -> Result<dense::DFA<Vec<u32>>, Problem> {
     let wrapped: Vec<_> = patterns.iter().map(|p| format!("^(?:{p})$")).collect();
     dense::Builder::new()
@@ -35,11 +42,7 @@ fn build(patterns: &[&str]) -> Result<dense::DFA<Vec<u32>>, Problem> {
                 .dfa_size_limit(Some(SIZE_LIMIT))
                 .determinize_size_limit(Some(SIZE_LIMIT)),
         )
-        .syntax(
-            regex_automata::util::syntax::Config::new()
-                .unicode(false)
-                .utf8(false),
-        )
+        .syntax(syntax())
         .thompson(regex_automata::nfa::thompson::Config::new().nfa_size_limit(Some(SIZE_LIMIT)))
         .build_many(&wrapped)
         .map_err(|e| {
@@ -61,6 +64,11 @@ pub(crate) fn check(pattern: &str) -> Result<(), Problem> {
     if !pattern.is_ascii() {
         return Err(Problem::NonAsciiRegex);
     }
+    // Parse the pattern as written before wrapping it: `a)|(.*` is invalid
+    // alone but would wrap into the valid, match-everything `^(?:a)|(.*)$`.
+    // A pattern that parses alone is a complete group once wrapped.
+    regex_automata::util::syntax::parse_with(pattern, &syntax())
+        .map_err(|e| Problem::InvalidRegex(e.to_string()))?;
     build(&[pattern]).map(|_| ())
 }
 
@@ -115,6 +123,12 @@ mod tests {
         assert!(matches!(check("https://(a"), Err(Problem::InvalidRegex(_))));
         assert_eq!(check("https://é"), Err(Problem::NonAsciiRegex));
         assert_eq!(check(""), Err(Problem::Empty));
+        // Valid only once wrapped; would match every origin.
+        assert!(matches!(
+            check(r"https://a\.com)|(.*"),
+            Err(Problem::InvalidRegex(_))
+        ));
+        assert!(matches!(check(r"x)|(?:.*"), Err(Problem::InvalidRegex(_))));
         assert_eq!(
             check(r"https://[ab]*a[ab]{24}\.com"),
             Err(Problem::RegexTooLarge)
