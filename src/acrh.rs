@@ -50,22 +50,25 @@ pub(crate) fn check_names<'r>(
             while i < line.len() && is_ows(line[i]) {
                 i += 1;
             }
-            if i < line.len() && line[i] != b',' {
-                let end = line[i..]
-                    .iter()
-                    .position(|&b| b == b',')
-                    .map_or(line.len(), |n| i + n);
-                return Err((Reason::HeaderMalformed, &line[start..end]));
-            }
-            if name.is_empty() {
+            let malformed = i < line.len() && line[i] != b',';
+            if name.is_empty() && !malformed {
                 empties += 1;
                 if empties > MAX_EMPTY_ELEMENTS {
                     return Err((Reason::TooManyEmptyElements, line));
                 }
             } else {
+                // A malformed element still counts as a requested name, so
+                // the cap is checked before its contents.
                 names += 1;
                 if names > MAX_REQUESTED_HEADERS {
                     return Err((Reason::TooManyRequestedHeaders, line));
+                }
+                if malformed {
+                    let end = line[i..]
+                        .iter()
+                        .position(|&b| b == b',')
+                        .map_or(line.len(), |n| i + n);
+                    return Err((Reason::HeaderMalformed, &line[start..end]));
                 }
                 if !allowed(name) {
                     return Err((Reason::HeaderNotAllowed, name));

@@ -35,6 +35,10 @@
 ///   `POST` are always accepted in a preflight (they are CORS-safelisted).
 /// * **headers** — case-insensitive names a preflight may request; `*` for any
 ///   except `authorization`, which must be listed by name.
+///
+///   A preflight that requests a method or header literally named `*` is
+///   denied whatever the policy: echoing it would read as a wildcard to a
+///   browser (wider than what was asked), or as a name with credentials.
 /// * **exposed headers** — response headers scripts may read; `*` for all
 ///   (not with credentials).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -123,7 +123,7 @@ impl fmt::Display for Denial<'_> {
                 }
             }
             if self.value.len() > SHOWN {
-                write!(f, "…\" ({} bytes) ", self.value.len())?;
+                write!(f, "...\" ({} bytes) ", self.value.len())?;
             } else {
                 f.write_str("\" ")?;
             }

@@ -89,7 +89,7 @@ fn run(data: &[u8]) -> Result<()> {
         assert!(h.iter().all(|x| x.name == HeaderName::Vary), "denied preflight leaks");
     }
     let message = d.to_string();
-    assert!(message.bytes().all(|b| (0x20..0x7f).contains(&b) || b >= 0x80));
+    assert!(message.bytes().all(|b| (0x20..0x7f).contains(&b)), "log-safe message");
     assert_eq!(policy.decide(&request), d, "decide is deterministic");
     Ok(())
 }
