@@ -9,9 +9,8 @@ use cors_engine::limits::{
     MAX_EMPTY_ELEMENTS, MAX_METHOD_LEN, MAX_ORIGIN_LEN, MAX_REQUESTED_HEADERS,
     MAX_REQUEST_HEADERS_LEN, MAX_REQUEST_HEADER_LINES,
 };
-use cors_engine::{
-    Config, Decision, FixedPolicy, HeaderName, Kind, Policy, Reason, RequestDescriptor,
-};
+use cors_engine::{Decision, FixedPolicy, HeaderName, Kind, Policy, Reason};
+use model::bridge::{self, with_config, with_request};
 use model::{Bytes, Outcome, PolicySpec, RegexSpec, RequestSpec};
 use proptest::collection::vec;
 use proptest::option;
@@ -39,30 +38,6 @@ fn config_cases() -> ProptestConfig {
     }
 }
 
-/// Compiles `p` with whichever compiled-policy type `compile` builds.
-fn with_config<R>(p: &PolicySpec, compile: impl FnOnce(&Config<'_>) -> R) -> R {
-    let origins: Vec<&str> = p.origins.iter().map(String::as_str).collect();
-    let regex_sources = p.regex_sources();
-    let regexes: Vec<&str> = regex_sources.iter().map(String::as_str).collect();
-    let methods: Vec<&str> = p.methods.iter().map(String::as_str).collect();
-    let headers: Vec<&str> = p.headers.iter().map(String::as_str).collect();
-    let exposed: Vec<&str> = p.exposed.iter().map(String::as_str).collect();
-    let mut config = Config::new()
-        .allowed_origins(&origins)
-        .allowed_origin_regexes(&regexes)
-        .allow_null_origin(p.allow_null)
-        .allowed_methods(&methods)
-        .allowed_headers(&headers)
-        .exposed_headers(&exposed)
-        .allow_credentials(p.credentials)
-        .allow_private_network(p.private_network)
-        .preflight_success_status(p.status);
-    if let Some(age) = p.max_age {
-        config = config.max_age(age);
-    }
-    compile(&config)
-}
-
 fn compile(p: &PolicySpec) -> Policy {
     with_config(p, |config| match Policy::compile(config) {
         Ok(policy) => policy,
@@ -81,41 +56,15 @@ struct Run {
 }
 
 fn observe(d: &Decision<'_>) -> Run {
-    let ordered: Vec<(String, Bytes)> = d
-        .headers()
-        .iter()
-        .map(|h| (h.name.as_lowercase().to_string(), Bytes(h.value.to_vec())))
-        .collect();
-    let mut headers = ordered.clone();
-    headers.sort();
     Run {
-        outcome: Outcome {
-            kind: d.kind(),
-            allowed: d.is_allowed(),
-            reason: d.denial().map(|x| x.reason()),
-            preflight_status: d.preflight_status(),
-            runs_handler: d.runs_handler(),
-            headers,
-        },
-        ordered,
+        outcome: bridge::outcome(d),
+        ordered: d
+            .headers()
+            .iter()
+            .map(|h| (h.name.as_lowercase().to_string(), Bytes(h.value.to_vec())))
+            .collect(),
         message: d.denial().map(|x| x.to_string()),
     }
-}
-
-/// Builds the borrowed descriptor for `r` and hands it to `f`.
-fn with_request<R>(r: &RequestSpec, f: impl FnOnce(&RequestDescriptor<'_>) -> R) -> R {
-    let lines: Vec<&[u8]> = r.acrh.iter().map(|l| l.0.as_slice()).collect();
-    let mut d = RequestDescriptor::new(&r.method.0).request_headers(&lines);
-    if let Some(o) = &r.origin {
-        d = d.origin(&o.0);
-    }
-    if let Some(m) = &r.acrm {
-        d = d.request_method(&m.0);
-    }
-    if let Some(v) = &r.acrpn {
-        d = d.request_private_network(&v.0);
-    }
-    f(&d)
 }
 
 fn run(policy: &Policy, r: &RequestSpec) -> Run {
@@ -143,6 +92,8 @@ const PORT_PATTERNS: &[&str] = &[
     "http://localhost:*",
     "http://127.0.0.1:*",
     "https://dev.example.net:*",
+    "http://[::1]:*",
+    "https://*.staging.example.net:*",
 ];
 const REGEX_DOMAINS: &[&str] = &["preview.example.net", "pr.example.io"];
 const CONFIG_METHODS: &[&str] = &[
@@ -308,7 +259,20 @@ fn origin_base(p: &PolicySpec) -> BoxedStrategy<String> {
         if entry == "*" {
             continue;
         }
-        if entry.contains("://*.") {
+        if let Some(host) = entry.strip_suffix(":*").filter(|h| h.contains("://*.")) {
+            // Both wildcards: fill the subdomain and pick a port.
+            let (prefix, suffix) = host.split_once('*').expect("a subdomain pattern");
+            let (prefix, suffix) = (prefix.to_string(), suffix.to_string());
+            options.push((
+                6,
+                (subdomain_fill(), port_suffix())
+                    .prop_map(move |(fill, port)| match fill {
+                        Some(fill) => format!("{prefix}{fill}{suffix}{port}"),
+                        None => format!("{prefix}{}{port}", &suffix[1..]),
+                    })
+                    .boxed(),
+            ));
+        } else if entry.contains("://*.") {
             let parts: Vec<&str> = entry.split('*').collect();
             let (prefix, suffix) = (parts[0].to_string(), parts[1].to_string());
             options.push((

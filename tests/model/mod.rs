@@ -12,6 +12,8 @@
 
 #![allow(dead_code)]
 
+pub mod bridge;
+
 use std::fmt;
 
 use cors_engine::limits::{
@@ -259,35 +261,38 @@ fn matches_subdomain_pattern(pattern: &str, origin: &str) -> bool {
     })
 }
 
-/// `http://localhost:*`: that scheme and host, with no port or with a port
-/// 1..=65535 written without a leading zero.
-fn matches_port_pattern(pattern: &str, origin: &str) -> bool {
-    let base = &pattern[..pattern.len() - 2];
-    if origin == base {
-        return true;
-    }
-    let with_colon = format!("{base}:");
-    if !origin.starts_with(&with_colon) {
-        return false;
-    }
-    let port = &origin[with_colon.len()..];
-    if port.is_empty() || port.len() > 5 || port.starts_with('0') {
-        return false;
-    }
-    if !port.chars().all(|c| c.is_ascii_digit()) {
-        return false;
-    }
-    let n: u32 = port.parse().unwrap();
-    (1..=65535).contains(&n)
+/// A port as a browser writes it: 1..=65535, digits only, no leading zero.
+fn valid_port(port: &str) -> bool {
+    !port.is_empty()
+        && port.len() <= 5
+        && !port.starts_with('0')
+        && port.chars().all(|c| c.is_ascii_digit())
+        && (1..=65535).contains(&port.parse::<u32>().unwrap())
 }
 
+/// One configured entry against an origin. A trailing `:*` (any port, or
+/// none) may follow an exact host or a subdomain pattern.
 fn origin_entry_matches(entry: &str, origin: &str) -> bool {
-    if entry.contains("://*.") {
-        matches_subdomain_pattern(entry, origin)
-    } else if entry.ends_with(":*") {
-        matches_port_pattern(entry, origin)
-    } else {
-        entry == origin
+    let (host_entry, any_port) = match entry.strip_suffix(":*") {
+        Some(host) => (host, true),
+        None => (entry, false),
+    };
+    let host_matches = |o: &str| {
+        if host_entry.contains("://*.") {
+            matches_subdomain_pattern(host_entry, o)
+        } else {
+            host_entry == o
+        }
+    };
+    if host_matches(origin) {
+        return true;
+    }
+    if !any_port {
+        return false;
+    }
+    match origin.rfind(':') {
+        Some(i) if valid_port(&origin[i + 1..]) => host_matches(&origin[..i]),
+        _ => false,
     }
 }
 
