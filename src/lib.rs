@@ -115,6 +115,11 @@
 //!   run as one DFA: linear time, no backtracking, no allocation.
 //! * `null` matches only when [`Config::allow_null_origin`] says so, and
 //!   never a pattern or regex.
+//! * An any-origin policy (`["*"]`, never with credentials) answers `*`
+//!   without reading the origin: nothing is echoed, so there is nothing to
+//!   validate, and the response is the same for everyone (no `Vary: Origin`).
+//! * Any other policy echoes only an origin it matched, and never one that
+//!   is empty, over [`limits::MAX_ORIGIN_LEN`] or outside visible ASCII.
 //! * Methods are case-sensitive (`PATCH` ≠ `patch`); header names are not.
 //!
 //! # Cost
