@@ -83,92 +83,111 @@ fn decimal(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
     }
 }
 
+/// What validation learns about the wildcards of a valid configuration.
+struct Wildcards {
+    any_origin: bool,
+    any_method: bool,
+    any_header: bool,
+}
+
+/// Checks every field and reports every problem; `Ok` only when the whole
+/// configuration is valid.
+#[cfg_attr(not(feature = "alloc"), allow(clippy::result_large_err))]
+fn validate<'c>(c: &Config<'c>) -> Result<Wildcards, ConfigErrors<'c>> {
+    let mut errors = ConfigErrors::new();
+
+    // Origins.
+    let any_origin = check_list(
+        &mut errors,
+        Field::AllowedOrigins,
+        c.allowed_origins,
+        true,
+        |o| origin::parse_rule(o).map(|_| ()),
+    );
+    if any_origin && c.allow_credentials {
+        errors.report(
+            Field::AllowedOrigins,
+            Value::Str("*"),
+            Problem::AnyOriginWithCredentials,
+        );
+    }
+    for &r in c.allowed_origin_regexes {
+        #[cfg(feature = "alloc")]
+        let checked = crate::regex::check(r);
+        #[cfg(not(feature = "alloc"))]
+        let checked: Result<(), Problem> = Err(Problem::RegexNeedsAlloc);
+        if let Err(p) = checked {
+            errors.report(Field::AllowedOriginRegexes, Value::Str(r), p);
+        }
+    }
+    if c.allowed_origins.is_empty() && c.allowed_origin_regexes.is_empty() && !c.allow_null_origin {
+        errors.report(Field::AllowedOrigins, Value::Whole, Problem::NoOrigin);
+    }
+
+    // Methods and headers.
+    let any_method = check_list(
+        &mut errors,
+        Field::AllowedMethods,
+        c.allowed_methods,
+        true,
+        method::check,
+    );
+    // `*` may stand beside names here: `["*", "authorization"]` is how a
+    // policy allows every header including `authorization`.
+    let any_header = check_list(
+        &mut errors,
+        Field::AllowedHeaders,
+        c.allowed_headers,
+        false,
+        header::check_request,
+    );
+    let expose_all = check_list(
+        &mut errors,
+        Field::ExposedHeaders,
+        c.exposed_headers,
+        true,
+        header::check_exposed,
+    );
+    if expose_all && c.allow_credentials {
+        errors.report(
+            Field::ExposedHeaders,
+            Value::Str("*"),
+            Problem::ExposeAllWithCredentials,
+        );
+    }
+
+    // Scalars.
+    if let Some(age) = c.max_age.filter(|&a| a > 86_400) {
+        errors.report(Field::MaxAge, Value::Number(age), Problem::MaxAgeOutOfRange);
+    }
+    if !matches!(c.preflight_success_status, 200 | 204) {
+        errors.report(
+            Field::PreflightSuccessStatus,
+            Value::Number(c.preflight_success_status.into()),
+            Problem::InvalidStatus,
+        );
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Wildcards {
+        any_origin,
+        any_method,
+        any_header,
+    })
+}
+
 impl<B: Buf<u8>, E: Buf<Entry>> Rules<B, E> {
+    /// Validates `config`, then lays out its tables and precomputed values.
     // Without `alloc` the error list is inline; compiling happens once.
     #[cfg_attr(not(feature = "alloc"), allow(clippy::result_large_err))]
-    pub(crate) fn compile<'c>(config: &Config<'c>) -> Result<Self, ConfigErrors<'c>> {
+    pub(crate) fn compile<'c>(c: &Config<'c>) -> Result<Self, ConfigErrors<'c>> {
+        let Wildcards {
+            any_origin,
+            any_method,
+            any_header,
+        } = validate(c)?;
         let mut errors = ConfigErrors::new();
-        let c = config;
-
-        // Origins.
-        let any_origin = check_list(
-            &mut errors,
-            Field::AllowedOrigins,
-            c.allowed_origins,
-            true,
-            |o| origin::parse_rule(o).map(|_| ()),
-        );
-        if any_origin && c.allow_credentials {
-            errors.report(
-                Field::AllowedOrigins,
-                Value::Str("*"),
-                Problem::AnyOriginWithCredentials,
-            );
-        }
-        for &r in c.allowed_origin_regexes {
-            #[cfg(feature = "alloc")]
-            let checked = crate::regex::check(r);
-            #[cfg(not(feature = "alloc"))]
-            let checked: Result<(), Problem> = Err(Problem::RegexNeedsAlloc);
-            if let Err(p) = checked {
-                errors.report(Field::AllowedOriginRegexes, Value::Str(r), p);
-            }
-        }
-        if c.allowed_origins.is_empty()
-            && c.allowed_origin_regexes.is_empty()
-            && !c.allow_null_origin
-        {
-            errors.report(Field::AllowedOrigins, Value::Whole, Problem::NoOrigin);
-        }
-
-        // Methods and headers.
-        let any_method = check_list(
-            &mut errors,
-            Field::AllowedMethods,
-            c.allowed_methods,
-            true,
-            method::check,
-        );
-        // `*` may stand beside names here: `["*", "authorization"]` is how a
-        // policy allows every header including `authorization`.
-        let any_header = check_list(
-            &mut errors,
-            Field::AllowedHeaders,
-            c.allowed_headers,
-            false,
-            header::check_request,
-        );
-        let expose_all = check_list(
-            &mut errors,
-            Field::ExposedHeaders,
-            c.exposed_headers,
-            true,
-            header::check_exposed,
-        );
-        if expose_all && c.allow_credentials {
-            errors.report(
-                Field::ExposedHeaders,
-                Value::Str("*"),
-                Problem::ExposeAllWithCredentials,
-            );
-        }
-
-        // Scalars.
-        if let Some(age) = c.max_age.filter(|&a| a > 86_400) {
-            errors.report(Field::MaxAge, Value::Number(age), Problem::MaxAgeOutOfRange);
-        }
-        if !matches!(c.preflight_success_status, 200 | 204) {
-            errors.report(
-                Field::PreflightSuccessStatus,
-                Value::Number(c.preflight_success_status.into()),
-                Problem::InvalidStatus,
-            );
-        }
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-
-        // Everything is valid: lay the tables out.
         let mut arena = Arena::<B, E>::new();
         let rules = || {
             c.allowed_origins
