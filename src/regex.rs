@@ -9,7 +9,7 @@
 
 use alloc::boxed::Box;
 use alloc::format;
-use alloc::string::ToString;
+use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 use regex_automata::dfa::{dense, Automaton, StartKind};
@@ -68,8 +68,20 @@ pub(crate) fn check(pattern: &str) -> Result<(), Problem> {
     // alone but would wrap into the valid, match-everything `^(?:a)|(.*)$`.
     // A pattern that parses alone is a complete group once wrapped.
     regex_automata::util::syntax::parse_with(pattern, &syntax())
-        .map_err(|e| Problem::InvalidRegex(e.to_string()))?;
+        .map_err(|e| Problem::InvalidRegex(one_line(&e.to_string())))?;
     build(&[pattern]).map(|_| ())
+}
+
+/// The parser's message without its multi-line drawing of the pattern
+/// (`error: unclosed group`, the pattern and a caret), fit for one log line.
+fn one_line(message: &str) -> String {
+    message
+        .lines()
+        .rev()
+        .find_map(|l| l.trim().strip_prefix("error:"))
+        .unwrap_or(message)
+        .trim()
+        .to_string()
 }
 
 impl OriginRegexes {
@@ -120,7 +132,10 @@ mod tests {
 
     #[test]
     fn bad_patterns_reported() {
-        assert!(matches!(check("https://(a"), Err(Problem::InvalidRegex(_))));
+        assert_eq!(
+            check("https://(a"),
+            Err(Problem::InvalidRegex("unclosed group".to_string()))
+        );
         assert_eq!(check("https://é"), Err(Problem::NonAsciiRegex));
         assert_eq!(check(""), Err(Problem::Empty));
         // Valid only once wrapped; would match every origin.
