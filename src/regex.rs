@@ -13,7 +13,9 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 use regex_automata::dfa::{dense, Automaton, StartKind};
-use regex_automata::{Anchored, Input};
+use regex_automata::util::primitives::StateID;
+use regex_automata::util::start;
+use regex_automata::Anchored;
 
 use crate::error::Problem;
 
@@ -24,6 +26,8 @@ const SIZE_LIMIT: usize = 1 << 20;
 #[derive(Clone, Debug)]
 pub(crate) struct OriginRegexes {
     dfa: Box<dense::DFA<Vec<u32>>>,
+    /// The anchored start state, computed once.
+    start: StateID,
 }
 
 /// ASCII-only parsing: origins are ASCII, and it keeps the DFA small.
@@ -87,16 +91,35 @@ fn one_line(message: &str) -> String {
 impl OriginRegexes {
     /// Compiles patterns that each passed [`check`].
     pub(crate) fn new(patterns: &[&str]) -> Result<Self, Problem> {
-        build(patterns).map(|dfa| OriginRegexes { dfa: Box::new(dfa) })
+        let dfa = build(patterns)?;
+        let start = dfa
+            .start_state(&start::Config::new().anchored(Anchored::Yes))
+            .map_err(|_| Problem::RegexTooLarge)?;
+        Ok(OriginRegexes {
+            dfa: Box::new(dfa),
+            start,
+        })
     }
 
     /// Does some pattern match the whole of `origin`?
+    ///
+    /// Walks the DFA by hand: one table lookup per byte, no search set-up.
+    /// Every pattern ends in `$`, so a match can only show at the end of
+    /// input, which a DFA reports after its end-of-input transition.
     #[inline]
     pub(crate) fn is_match(&self, origin: &[u8]) -> bool {
-        let input = Input::new(origin).anchored(Anchored::Yes).earliest(true);
-        // Errors only arise for quit bytes or unsupported starts, which this
-        // configuration does not have; treat them as "no match".
-        matches!(self.dfa.try_search_fwd(&input), Ok(Some(_)))
+        let dfa = &*self.dfa;
+        let mut state = self.start;
+        for &b in origin {
+            state = dfa.next_state(state, b);
+            // Special states are dead, quit, match or accelerated ones; only
+            // dead and quit can appear before the end here, and both mean no.
+            if dfa.is_special_state(state) && (dfa.is_dead_state(state) || dfa.is_quit_state(state))
+            {
+                return false;
+            }
+        }
+        dfa.is_match_state(dfa.next_eoi_state(state))
     }
 }
 
@@ -121,6 +144,14 @@ mod tests {
         let r = OriginRegexes::new(&["https://a.com|https://b.com"]).unwrap();
         assert!(r.is_match(b"https://a.com"));
         assert!(!r.is_match(b"https://a.com.evil.net"));
+    }
+
+    #[test]
+    fn shorter_alternative_does_not_hide_a_longer_one() {
+        let r = OriginRegexes::new(&[r"https://(a|ab)\.com"]).unwrap();
+        assert!(r.is_match(b"https://a.com") && r.is_match(b"https://ab.com"));
+        assert!(!r.is_match(b"https://abc.com") && !r.is_match(b"https://a.co"));
+        assert!(!r.is_match(b""));
     }
 
     #[test]
