@@ -66,7 +66,7 @@ fn bench(c: &mut Criterion) {
     let adversarial_name = preflight3.request_headers(long_name);
     let not_cors = RequestDescriptor::new(b"GET");
 
-    const FIXED: Config<'static> = Config::new()
+    const FIXED: Config<'static, 'static> = Config::new()
         .allowed_origins(&["https://app7.example.com", "https://*.example.org"])
         .allowed_methods(&["GET", "POST", "PUT", "DELETE"])
         .allowed_headers(&["content-type", "authorization", "x-request-id"])

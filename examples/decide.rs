@@ -5,7 +5,7 @@
 
 use cors_engine::{Config, Policy, RequestDescriptor};
 
-const CONFIG: Config<'static> = Config::new()
+const CONFIG: Config<'static, 'static> = Config::new()
     .allowed_origins(&[
         "https://app.example.com",
         "https://*.example.org",

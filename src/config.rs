@@ -2,8 +2,8 @@
 
 /// What a policy should allow, as the user writes it.
 ///
-/// A `Config` borrows its lists, so it can be built in a `const` or a
-/// `static` with no allocator at all, and it is only read by
+/// A `Config` borrows its lists (`'a`) of strings (`'s`), so it can be
+/// built in a `const` or a `static` with no allocator at all, and it is only read by
 /// [`Policy::compile`](crate::Policy::compile) /
 /// [`FixedPolicy::compile`](crate::FixedPolicy::compile), which copy what they
 /// keep. Every field starts empty or off: nothing is allowed until you say so.
@@ -11,7 +11,7 @@
 /// ```
 /// use cors_engine::Config;
 ///
-/// const CONFIG: Config<'static> = Config::new()
+/// const CONFIG: Config =  Config::new()
 ///     .allowed_origins(&["https://app.example.com", "https://*.example.org"])
 ///     .allowed_methods(&["GET", "POST", "PUT"])
 ///     .allowed_headers(&["content-type", "authorization"])
@@ -42,26 +42,26 @@
 /// * **exposed headers** — response headers scripts may read; `*` for all
 ///   (not with credentials).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Config<'a> {
-    pub(crate) allowed_origins: &'a [&'a str],
-    pub(crate) allowed_origin_regexes: &'a [&'a str],
+pub struct Config<'a, 's> {
+    pub(crate) allowed_origins: &'a [&'s str],
+    pub(crate) allowed_origin_regexes: &'a [&'s str],
     pub(crate) allow_null_origin: bool,
-    pub(crate) allowed_methods: &'a [&'a str],
-    pub(crate) allowed_headers: &'a [&'a str],
-    pub(crate) exposed_headers: &'a [&'a str],
+    pub(crate) allowed_methods: &'a [&'s str],
+    pub(crate) allowed_headers: &'a [&'s str],
+    pub(crate) exposed_headers: &'a [&'s str],
     pub(crate) allow_credentials: bool,
     pub(crate) max_age: Option<u64>,
     pub(crate) allow_private_network: bool,
     pub(crate) preflight_success_status: u16,
 }
 
-impl Default for Config<'_> {
+impl Default for Config<'_, '_> {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl<'a> Config<'a> {
+impl<'a, 's> Config<'a, 's> {
     /// A configuration that allows nothing yet (compiling it reports that no
     /// origin is allowed).
     pub const fn new() -> Self {
@@ -81,14 +81,14 @@ impl<'a> Config<'a> {
 
     /// Origins allowed exactly or by pattern (`https://*.example.com`,
     /// `http://localhost:*`), or `["*"]` for any origin.
-    pub const fn allowed_origins(mut self, origins: &'a [&'a str]) -> Self {
+    pub const fn allowed_origins(mut self, origins: &'a [&'s str]) -> Self {
         self.allowed_origins = origins;
         self
     }
 
     /// Regular expressions an origin must match in full (ASCII,
     /// `regex-automata` syntax; `^`/`$` optional).
-    pub const fn allowed_origin_regexes(mut self, regexes: &'a [&'a str]) -> Self {
+    pub const fn allowed_origin_regexes(mut self, regexes: &'a [&'s str]) -> Self {
         self.allowed_origin_regexes = regexes;
         self
     }
@@ -102,20 +102,20 @@ impl<'a> Config<'a> {
     }
 
     /// Methods a preflight may ask for (case-sensitive), or `["*"]`.
-    pub const fn allowed_methods(mut self, methods: &'a [&'a str]) -> Self {
+    pub const fn allowed_methods(mut self, methods: &'a [&'s str]) -> Self {
         self.allowed_methods = methods;
         self
     }
 
     /// Request header names a preflight may ask for (case-insensitive), or
     /// `["*"]` (which never covers `authorization`).
-    pub const fn allowed_headers(mut self, headers: &'a [&'a str]) -> Self {
+    pub const fn allowed_headers(mut self, headers: &'a [&'s str]) -> Self {
         self.allowed_headers = headers;
         self
     }
 
     /// Response header names scripts may read, or `["*"]` (no credentials).
-    pub const fn exposed_headers(mut self, headers: &'a [&'a str]) -> Self {
+    pub const fn exposed_headers(mut self, headers: &'a [&'s str]) -> Self {
         self.exposed_headers = headers;
         self
     }

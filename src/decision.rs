@@ -47,6 +47,10 @@ pub enum Reason {
     TooManyRequestHeaderLines,
     /// Private network access was requested and is not allowed.
     PrivateNetworkNotAllowed,
+    /// `Origin`, `Access-Control-Request-Method` or
+    /// `Access-Control-Request-Private-Network` came on more than one line
+    /// (see [`RequestDescriptor::repeated`](crate::RequestDescriptor::repeated)).
+    RepeatedHeader,
 }
 
 impl Reason {
@@ -60,6 +64,7 @@ impl Reason {
             | Reason::RequestHeadersTooLong
             | Reason::TooManyRequestHeaderLines => "access-control-request-headers",
             Reason::PrivateNetworkNotAllowed => "private network access",
+            Reason::RepeatedHeader => "request header",
         }
     }
 
@@ -76,6 +81,7 @@ impl Reason {
             Reason::TooManyEmptyElements => "has too many empty elements",
             Reason::TooManyRequestHeaderLines => "comes in too many lines",
             Reason::PrivateNetworkNotAllowed => "is not allowed",
+            Reason::RepeatedHeader => "appears more than once",
         }
     }
 }

@@ -160,6 +160,7 @@
 extern crate alloc;
 
 mod acrh;
+mod adapters;
 mod config;
 mod decision;
 mod error;
@@ -174,6 +175,14 @@ mod request;
 mod table;
 mod token;
 
+#[cfg(feature = "actix")]
+pub use adapters::actix;
+#[cfg(feature = "h1")]
+pub use adapters::h1;
+#[cfg(feature = "http")]
+pub use adapters::http;
+#[cfg(feature = "tower")]
+pub use adapters::tower;
 pub use config::Config;
 pub use decision::{
     Decision, Denial, Header, HeaderName, Headers, HeadersIter, Kind, Reason, Verdict,
@@ -182,7 +191,7 @@ pub use error::{ConfigError, ConfigErrors, Field, Problem, Value};
 pub use policy::FixedPolicy;
 #[cfg(feature = "alloc")]
 pub use policy::Policy;
-pub use request::RequestDescriptor;
+pub use request::{RequestDescriptor, SingleHeader};
 
 /// The README's examples, compiled and run as doctests.
 #[cfg(doctest)]

@@ -54,7 +54,7 @@ pub(crate) struct Rules<B, E> {
 fn check_list<'c>(
     errors: &mut ConfigErrors<'c>,
     field: Field,
-    values: &'c [&'c str],
+    values: &[&'c str],
     wildcard_alone: bool,
     check: impl Fn(&str) -> Result<(), Problem>,
 ) -> bool {
@@ -93,7 +93,7 @@ struct Wildcards {
 /// Checks every field and reports every problem; `Ok` only when the whole
 /// configuration is valid.
 #[cfg_attr(not(feature = "alloc"), allow(clippy::result_large_err))]
-fn validate<'c>(c: &Config<'c>) -> Result<Wildcards, ConfigErrors<'c>> {
+fn validate<'c>(c: &Config<'_, 'c>) -> Result<Wildcards, ConfigErrors<'c>> {
     let mut errors = ConfigErrors::new();
 
     // Origins.
@@ -181,7 +181,7 @@ impl<B: Buf<u8>, E: Buf<Entry>> Rules<B, E> {
     /// Validates `config`, then lays out its tables and precomputed values.
     // Without `alloc` the error list is inline; compiling happens once.
     #[cfg_attr(not(feature = "alloc"), allow(clippy::result_large_err))]
-    pub(crate) fn compile<'c>(c: &Config<'c>) -> Result<Self, ConfigErrors<'c>> {
+    pub(crate) fn compile<'c>(c: &Config<'_, 'c>) -> Result<Self, ConfigErrors<'c>> {
         let Wildcards {
             any_origin,
             any_method,
@@ -288,6 +288,19 @@ impl<B: Buf<u8>, E: Buf<Entry>> Rules<B, E> {
     }
 }
 
+/// Denies a CORS request that repeated a single-valued header: which line
+/// the browser meant is ambiguous (and no browser does it).
+#[inline]
+fn not_repeated<'a>(req: &RequestDescriptor<'a>) -> Result<(), Denial<'a>> {
+    match req.repeated {
+        None => Ok(()),
+        Some(header) => Err(Denial::new(
+            Reason::RepeatedHeader,
+            header.as_str().as_bytes(),
+        )),
+    }
+}
+
 impl<B: Buf<u8>, E: Buf<Entry>> Rules<B, E> {
     pub(crate) fn decide<'a>(&'a self, req: &RequestDescriptor<'a>) -> Decision<'a> {
         let Some(origin) = req.origin else {
@@ -303,16 +316,16 @@ impl<B: Buf<u8>, E: Buf<Entry>> Rules<B, E> {
         };
         match req.request_method {
             Some(method) if req.method == b"OPTIONS" => self.preflight(origin, method, req),
-            _ => self.actual(origin),
+            _ => self.actual(origin, req),
         }
     }
 
-    fn actual<'a>(&'a self, origin: &'a [u8]) -> Decision<'a> {
+    fn actual<'a>(&'a self, origin: &'a [u8], req: &RequestDescriptor<'a>) -> Decision<'a> {
         let mut headers = Headers {
             vary: self.vary_simple,
             ..Headers::default()
         };
-        let verdict = match self.allow_origin(origin) {
+        let verdict = match not_repeated(req).and_then(|()| self.allow_origin(origin)) {
             Ok(acao) => {
                 headers.allow_origin = Some(acao);
                 headers.allow_credentials = self.credentials;
@@ -368,6 +381,7 @@ impl<B: Buf<u8>, E: Buf<Entry>> Rules<B, E> {
         method: &'a [u8],
         req: &RequestDescriptor<'a>,
     ) -> Result<(&'a [u8], bool), Denial<'a>> {
+        not_repeated(req)?;
         let acao = self.allow_origin(origin)?;
         if method.len() > MAX_METHOD_LEN || !is_token(method) {
             return Err(Denial::new(Reason::MethodMalformed, method));
@@ -509,7 +523,7 @@ impl Policy {
     /// Cost: linear in the size of the configuration, plus building one DFA
     /// for all origin regexes (bounded to 1 MiB). Call it once, not per
     /// request.
-    pub fn compile<'c>(config: &Config<'c>) -> Result<Self, ConfigErrors<'c>> {
+    pub fn compile<'c>(config: &Config<'_, 'c>) -> Result<Self, ConfigErrors<'c>> {
         Rules::compile(config).map(|rules| Policy { rules })
     }
 
@@ -534,7 +548,7 @@ impl Policy {
 /// ```
 /// use cors_engine::{Config, FixedPolicy, RequestDescriptor};
 ///
-/// static CONFIG: Config<'static> = Config::new()
+/// static CONFIG: Config =  Config::new()
 ///     .allowed_origins(&["https://app.example.com", "http://localhost:*"])
 ///     .allowed_methods(&["PUT"]);
 /// let policy = FixedPolicy::<256, 16>::compile(&CONFIG).unwrap();
@@ -550,7 +564,7 @@ impl<const BYTES: usize, const ENTRIES: usize> FixedPolicy<BYTES, ENTRIES> {
     /// Validates `config` and compiles it, or returns every problem found
     /// (including a capacity too small, with the capacity needed).
     #[cfg_attr(not(feature = "alloc"), allow(clippy::result_large_err))]
-    pub fn compile<'c>(config: &Config<'c>) -> Result<Self, ConfigErrors<'c>> {
+    pub fn compile<'c>(config: &Config<'_, 'c>) -> Result<Self, ConfigErrors<'c>> {
         Rules::compile(config).map(|rules| FixedPolicy { rules })
     }
 

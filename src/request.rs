@@ -32,6 +32,36 @@ pub struct RequestDescriptor<'a> {
     pub request_headers: &'a [&'a [u8]],
     /// `Access-Control-Request-Private-Network`, if present.
     pub request_private_network: Option<&'a [u8]>,
+    /// Set when one of the single-valued CORS request headers came on more
+    /// than one line. Browsers never do that, and which line to believe is
+    /// ambiguous, so a CORS request carrying it is denied
+    /// ([`Reason::RepeatedHeader`](crate::Reason::RepeatedHeader)).
+    /// Adapters set it; the other fields then hold the first line.
+    pub repeated: Option<SingleHeader>,
+}
+
+/// A CORS request header that may appear on one line only.
+///
+/// (`Access-Control-Request-Headers` is a list and may come on several.)
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SingleHeader {
+    /// `Origin`.
+    Origin,
+    /// `Access-Control-Request-Method`.
+    RequestMethod,
+    /// `Access-Control-Request-Private-Network`.
+    RequestPrivateNetwork,
+}
+
+impl SingleHeader {
+    /// The header name in lower case, as HTTP/2 and `http::HeaderName` spell it.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            SingleHeader::Origin => "origin",
+            SingleHeader::RequestMethod => "access-control-request-method",
+            SingleHeader::RequestPrivateNetwork => "access-control-request-private-network",
+        }
+    }
 }
 
 impl<'a> RequestDescriptor<'a> {
@@ -43,6 +73,7 @@ impl<'a> RequestDescriptor<'a> {
             request_method: None,
             request_headers: &[],
             request_private_network: None,
+            repeated: None,
         }
     }
 
@@ -67,6 +98,12 @@ impl<'a> RequestDescriptor<'a> {
     /// Sets `Access-Control-Request-Private-Network`.
     pub const fn request_private_network(mut self, value: &'a [u8]) -> Self {
         self.request_private_network = Some(value);
+        self
+    }
+
+    /// Records that `header` came on more than one line.
+    pub const fn repeated(mut self, header: SingleHeader) -> Self {
+        self.repeated = Some(header);
         self
     }
 }

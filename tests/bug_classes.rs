@@ -47,7 +47,7 @@ const CORS_HEADERS: [HeaderName; 7] = [
 ];
 
 #[track_caller]
-fn compile(config: &Config<'_>) -> Policy {
+fn compile(config: &Config<'_, '_>) -> Policy {
     match Policy::compile(config) {
         Ok(policy) => policy,
         Err(errors) => panic!("test policy does not compile: {errors}"),
@@ -57,7 +57,7 @@ fn compile(config: &Config<'_>) -> Policy {
 /// The problems of a configuration that must not compile, as
 /// (field, offending value, problem) triples.
 #[track_caller]
-fn problems<'c>(config: &Config<'c>) -> Vec<(Field, Value<'c>, Problem)> {
+fn problems<'c>(config: &Config<'_, 'c>) -> Vec<(Field, Value<'c>, Problem)> {
     match Policy::compile(config) {
         Ok(_) => panic!("configuration compiled but must not: {config:?}"),
         Err(errors) => errors
@@ -167,7 +167,7 @@ fn assert_not_echoed(d: &Decision<'_>, needle: &[u8]) {
 
 /// The demo-like policy most tests start from: a list of origins, a
 /// pattern, credentials, exposed headers, max-age and private network.
-fn credentialed_config() -> Config<'static> {
+fn credentialed_config() -> Config<'static, 'static> {
     Config::new()
         .allowed_origins(&["https://app.example.com", "https://*.example.org"])
         .allowed_methods(&["GET", "POST", "PUT", "DELETE"])

@@ -8,7 +8,7 @@ use cors_engine::{Config, HeaderName, Kind, Policy, RequestDescriptor};
 use libfuzzer_sys::arbitrary::{Result, Unstructured};
 use libfuzzer_sys::fuzz_target;
 
-const CONFIGS: [Config<'static>; 4] = [
+const CONFIGS: [Config<'static, 'static>; 4] = [
     Config::new()
         .allowed_origins(&["https://app.example.com", "https://*.example.org", "http://localhost:*"])
         .allowed_origin_regexes(&[r"^https://[a-z0-9-]+\.preview\.example\.net$"])

@@ -23,7 +23,7 @@ use cors_engine::limits::{
     MAX_EMPTY_ELEMENTS, MAX_METHOD_LEN, MAX_ORIGIN_LEN, MAX_REQUESTED_HEADERS,
     MAX_REQUEST_HEADERS_LEN, MAX_REQUEST_HEADER_LINES,
 };
-use cors_engine::{Config, Field, Kind, Problem, Reason, RequestDescriptor, Value};
+use cors_engine::{Config, Field, Kind, Problem, Reason, RequestDescriptor, SingleHeader, Value};
 
 // ---------------------------------------------------------------------------
 // Named policies
@@ -33,7 +33,7 @@ use cors_engine::{Config, Field, Kind, Problem, Reason, RequestDescriptor, Value
 #[derive(Debug)]
 pub struct NamedPolicy {
     pub name: &'static str,
-    pub config: Config<'static>,
+    pub config: Config<'static, 'static>,
 }
 
 /// Exact origins, a few methods and headers; no credentials, no max-age.
@@ -172,6 +172,8 @@ pub struct Request {
     pub acrh: &'static [&'static [u8]],
     /// `Access-Control-Request-Private-Network`, if sent.
     pub acrpn: Option<&'static [u8]>,
+    /// A second line of a single-valued header, sent after the first.
+    pub repeat: Option<(SingleHeader, &'static [u8])>,
 }
 
 impl Request {
@@ -183,6 +185,7 @@ impl Request {
             acrm: None,
             acrh: &[],
             acrpn: None,
+            repeat: None,
         }
     }
 
@@ -223,6 +226,37 @@ impl Request {
         }
     }
 
+    /// Sends a second line of `header` with `value`.
+    pub const fn repeat(self, header: SingleHeader, value: &'static [u8]) -> Self {
+        Request {
+            repeat: Some((header, value)),
+            ..self
+        }
+    }
+
+    /// Every request header line, in order, as (lower-case name, value):
+    /// what an HTTP front end sends.
+    pub fn header_lines(&self) -> Vec<(&'static str, &'static [u8])> {
+        let mut lines = Vec::new();
+        let single = |h: SingleHeader| h.as_str();
+        if let Some(o) = self.origin {
+            lines.push((single(SingleHeader::Origin), o));
+        }
+        if let Some(m) = self.acrm {
+            lines.push((single(SingleHeader::RequestMethod), m));
+        }
+        for l in self.acrh {
+            lines.push(("access-control-request-headers", *l));
+        }
+        if let Some(p) = self.acrpn {
+            lines.push((single(SingleHeader::RequestPrivateNetwork), p));
+        }
+        if let Some((h, v)) = self.repeat {
+            lines.push((single(h), v));
+        }
+        lines
+    }
+
     /// The descriptor the core decides on.
     pub fn descriptor(&self) -> RequestDescriptor<'static> {
         RequestDescriptor {
@@ -231,17 +265,22 @@ impl Request {
             request_method: self.acrm,
             request_headers: self.acrh,
             request_private_network: self.acrpn,
+            repeated: self.repeat.map(|(h, _)| h),
         }
     }
 
-    /// Whether every header value is a valid HTTP field value (visible
-    /// ASCII, obs-text, spaces and tabs; no CR, LF or NUL) and the method a
-    /// token. Front ends that parse HTTP themselves cannot carry the other
-    /// cases; they may skip them (the core covers them).
+    /// Whether every header value survives HTTP/1 unchanged: a valid field
+    /// value (visible ASCII, obs-text, inner spaces and tabs; no CR, LF or
+    /// NUL) without the leading or trailing whitespace a parser strips, and
+    /// the method a token. Front ends that parse HTTP themselves cannot
+    /// carry the other cases; they skip them (the core covers them).
     pub fn is_http_representable(&self) -> bool {
         let value_ok = |v: &[u8]| {
-            v.iter()
-                .all(|&b| b == b'\t' || b == b' ' || (0x21..=0x7e).contains(&b) || b >= 0x80)
+            let ows = |b: Option<&u8>| matches!(b, Some(b' ' | b'\t'));
+            !ows(v.first())
+                && !ows(v.last())
+                && v.iter()
+                    .all(|&b| b == b'\t' || b == b' ' || (0x21..=0x7e).contains(&b) || b >= 0x80)
         };
         let tchar = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
         !self.method.is_empty()
@@ -250,6 +289,7 @@ impl Request {
             && self.acrm.map_or(true, value_ok)
             && self.acrh.iter().all(|l| value_ok(l))
             && self.acrpn.map_or(true, value_ok)
+            && self.repeat.map_or(true, |(_, v)| value_ok(v))
     }
 }
 
@@ -591,6 +631,45 @@ const EX: &[u8] = b"https://example.com";
 const APP: &[u8] = b"https://app.example.com";
 
 pub static CASES: &[Case] = &[
+    // ── Repeated single-valued headers: ambiguous, denied ──────────────
+    Case {
+        name: "repeated/two-origin-lines-actual-is-denied-handler-runs",
+        policy: &BASIC,
+        request: Request::with_origin(b"GET", EX).repeat(SingleHeader::Origin, b"https://evil.com"),
+        expect: Expect::actual_denied(Reason::RepeatedHeader, &[VARY_ORIGIN]),
+    },
+    Case {
+        name: "repeated/same-origin-twice-is-still-denied",
+        policy: &BASIC,
+        request: Request::with_origin(b"GET", EX).repeat(SingleHeader::Origin, EX),
+        expect: Expect::actual_denied(Reason::RepeatedHeader, &[VARY_ORIGIN]),
+    },
+    Case {
+        name: "repeated/two-origin-lines-any-origin-policy-gets-no-acao",
+        policy: &ANY_ORIGIN,
+        request: Request::with_origin(b"GET", EX).repeat(SingleHeader::Origin, EX),
+        expect: Expect::actual_denied(Reason::RepeatedHeader, &[]),
+    },
+    Case {
+        name: "repeated/two-origin-lines-preflight-is-403",
+        policy: &BASIC,
+        request: Request::preflight(EX, b"PUT").repeat(SingleHeader::Origin, EX),
+        expect: Expect::preflight_denied(Reason::RepeatedHeader, &[VARY_PREFLIGHT]),
+    },
+    Case {
+        name: "repeated/two-acrm-lines-preflight-is-403",
+        policy: &BASIC,
+        request: Request::preflight(EX, b"PUT").repeat(SingleHeader::RequestMethod, b"DELETE"),
+        expect: Expect::preflight_denied(Reason::RepeatedHeader, &[VARY_PREFLIGHT]),
+    },
+    Case {
+        name: "repeated/two-acrpn-lines-preflight-is-403",
+        policy: &PRIVATE,
+        request: Request::preflight(b"https://public.example.com", b"PUT")
+            .acrpn(b"true")
+            .repeat(SingleHeader::RequestPrivateNetwork, b"true"),
+        expect: Expect::preflight_denied(Reason::RepeatedHeader, &[VARY_PREFLIGHT_PN]),
+    },
     // ── §3.1 classification ────────────────────────────────────────────
     Case {
         name: "classify/no-origin-get-is-not-cors",
@@ -1677,7 +1756,7 @@ pub type ExpectedProblem = (Field, Value<'static>, Problem);
 #[derive(Debug)]
 pub struct ConfigCase {
     pub name: &'static str,
-    pub config: Config<'static>,
+    pub config: Config<'static, 'static>,
     pub problems: &'static [ExpectedProblem],
 }
 
@@ -1704,7 +1783,7 @@ const fn origin_case(
 /// A valid origin, so that cases about other fields report only their own
 /// problem (and not `NoOrigin`).
 const OK_ORIGIN: &[&str] = &["https://example.com"];
-const OK: Config<'static> = Config::new().allowed_origins(OK_ORIGIN);
+const OK: Config<'static, 'static> = Config::new().allowed_origins(OK_ORIGIN);
 
 use Field::{
     AllowedHeaders as Headers, AllowedMethods as Methods, AllowedOriginRegexes as Regexes,
@@ -2119,7 +2198,7 @@ pub static CONFIG_CASES: &[ConfigCase] = &[
 ];
 
 /// Configurations at the edge of validity that must compile.
-pub static VALID_EDGE_CONFIGS: &[(&str, Config<'static>)] = &[
+pub static VALID_EDGE_CONFIGS: &[(&str, Config<'static, 'static>)] = &[
     ("max-age-0", OK.max_age(0)),
     ("max-age-86400", OK.max_age(86_400)),
     ("status-200", OK.preflight_success_status(200)),

@@ -6,7 +6,7 @@ use cors_engine::{Config, Decision, RequestDescriptor};
 use super::{Bytes, Outcome, PolicySpec, RequestSpec};
 
 /// Compiles `p` with whichever compiled-policy type `compile` builds.
-pub fn with_config<R>(p: &PolicySpec, compile: impl FnOnce(&Config<'_>) -> R) -> R {
+pub fn with_config<R>(p: &PolicySpec, compile: impl FnOnce(&Config<'_, '_>) -> R) -> R {
     let origins: Vec<&str> = p.origins.iter().map(String::as_str).collect();
     let regex_sources = p.regex_sources();
     let regexes: Vec<&str> = regex_sources.iter().map(String::as_str).collect();

@@ -1,0 +1,1 @@
+//! The `actix` adapter (in progress).

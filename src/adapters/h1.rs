@@ -1,0 +1,1 @@
+//! The `h1` adapter (in progress).

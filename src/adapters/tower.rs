@@ -1,0 +1,1 @@
+//! The `tower` adapter (in progress).
