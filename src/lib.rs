@@ -164,6 +164,8 @@ mod adapters;
 mod config;
 mod decision;
 mod error;
+#[cfg(feature = "serde")]
+mod file;
 mod header;
 pub mod limits;
 mod method;
@@ -188,6 +190,8 @@ pub use decision::{
     Decision, Denial, Header, HeaderName, Headers, HeadersIter, Kind, Reason, Verdict,
 };
 pub use error::{ConfigError, ConfigErrors, Field, Problem, Value};
+#[cfg(feature = "serde")]
+pub use file::PolicyFile;
 pub use policy::FixedPolicy;
 #[cfg(feature = "alloc")]
 pub use policy::Policy;

@@ -475,16 +475,15 @@ impl<B: Buf<u8>, E: Buf<Entry>> Rules<B, E> {
         false
     }
 
-    fn allow_header(&self, name: &[u8]) -> bool {
+    fn allow_header(&self, name: acrh::Name<'_>) -> bool {
         // The wildcard never covers `authorization` (as in Fetch, where
         // `Access-Control-Allow-Headers: *` does not either).
-        (self.any_header && name != b"*" && !name.eq_ignore_ascii_case(b"authorization"))
-            || self.arena.contains(
-                self.headers,
-                name,
-                hash(name, Case::Insensitive),
-                Case::Insensitive,
-            )
+        (self.any_header
+            && name.bytes != b"*"
+            && !name.bytes.eq_ignore_ascii_case(b"authorization"))
+            || self
+                .arena
+                .contains(self.headers, name.bytes, name.hash, name.case)
     }
 }
 
@@ -534,6 +533,29 @@ impl Policy {
     pub fn decide<'a>(&'a self, request: &RequestDescriptor<'a>) -> Decision<'a> {
         self.rules.decide(request)
     }
+
+    /// The header values that are the same for every request, for adapters
+    /// that convert them to their framework's type once.
+    #[cfg(any(feature = "http", feature = "actix"))]
+    pub(crate) fn fixed_values(&self) -> FixedValues<'_> {
+        let r = &self.rules;
+        FixedValues {
+            max_age: r.max_age.map(|s| r.arena.get(s)),
+            expose: r.expose.map(|s| r.arena.get(s)),
+            vary_simple: r.vary_simple,
+            vary_preflight: r.vary_preflight,
+        }
+    }
+}
+
+/// See [`Policy::fixed_values`]: every value a decision may hold that does
+/// not come from the request (`true` aside).
+#[cfg(any(feature = "http", feature = "actix"))]
+pub(crate) struct FixedValues<'a> {
+    pub(crate) max_age: Option<&'a [u8]>,
+    pub(crate) expose: Option<&'a [u8]>,
+    pub(crate) vary_simple: Option<&'static [u8]>,
+    pub(crate) vary_preflight: &'static [u8],
 }
 
 /// A compiled policy in fixed capacity, for targets without an allocator:

@@ -1,1 +1,514 @@
-//! The `http` adapter (in progress).
+//! The `http` adapter (feature `http`): from [`http`](::http) 1.x request
+//! headers to a decision, and from a decision to response headers.
+//!
+//! This is the layer framework adapters are built on (the
+//! [`tower`](crate::tower) adapter uses nothing else); use it directly when
+//! your server speaks `http` types but is not a `tower` stack.
+//!
+//! Three steps per request, none of which holds CORS logic of its own:
+//!
+//! 1. [`RequestHeaders::new`] reads the method and the CORS request headers
+//!    (every `Access-Control-Request-Headers` line; a repeated `Origin`
+//!    noted) without copying them;
+//! 2. [`Policy::decide`](crate::Policy::decide) decides;
+//! 3. [`Cors::respond`] turns the decision into what to do: answer a
+//!    preflight now ([`Action::Respond`]), or run the handler and add
+//!    [`CorsHeaders`] to its response ([`Action::Forward`]).
+//!
+//! ```
+//! use cors_engine::http::{Action, Cors, RequestHeaders};
+//! use cors_engine::{Config, Policy};
+//! use http::{header, HeaderMap, HeaderValue, Method, Response, StatusCode};
+//!
+//! let config = Config::new()
+//!     .allowed_origins(&["https://app.example.com"])
+//!     .allowed_methods(&["PUT"]);
+//! let cors = Cors::new(Policy::compile(&config).unwrap());
+//!
+//! // A request arrives.
+//! let mut request = HeaderMap::new();
+//! request.insert(header::ORIGIN, HeaderValue::from_static("https://app.example.com"));
+//! let read = RequestHeaders::new(&Method::GET, &request);
+//! let decision = cors.policy().decide(&read.descriptor());
+//!
+//! match cors.respond(&decision, &request) {
+//!     Action::Respond(preflight) => { /* send `preflight` as it is */ }
+//!     Action::Forward(cors_headers) => {
+//!         // Run the handler, then add the CORS headers to its response.
+//!         let mut response = Response::new("ok");
+//!         response.headers_mut().insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+//!         cors_headers.apply(response.headers_mut());
+//!         assert_eq!(response.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], "https://app.example.com");
+//!         // The application's `Vary` is kept; CORS appends its own.
+//!         let vary: Vec<_> = response.headers().get_all(header::VARY).iter().collect();
+//!         assert_eq!(vary, ["Accept-Encoding", "Origin"]);
+//!     }
+//! }
+//! ```
+//!
+//! # Cost
+//!
+//! Reading the request copies nothing. Header values that are the same for
+//! every request (max-age, the expose list, `Vary`, `true`) are converted to
+//! [`HeaderValue`]s once, in [`Cors::new`], and cloned per request; echoed
+//! values (origin, requested method and headers) are clones of the
+//! request's own `HeaderValue`s. Cloning a `HeaderValue` copies no bytes
+//! (it shares them). [`CorsHeaders::apply`] reserves room first, so adding
+//! CORS headers to a response grows its map at most once.
+
+use ::http::header::{
+    ACCESS_CONTROL_ALLOW_CREDENTIALS, ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS,
+    ACCESS_CONTROL_ALLOW_ORIGIN, ACCESS_CONTROL_EXPOSE_HEADERS, ACCESS_CONTROL_MAX_AGE,
+    ACCESS_CONTROL_REQUEST_HEADERS, ACCESS_CONTROL_REQUEST_METHOD, ORIGIN, VARY,
+};
+use ::http::{HeaderMap, HeaderValue, Method, Response, StatusCode};
+
+use crate::limits::MAX_REQUEST_HEADER_LINES;
+use crate::{Decision, HeaderName, Kind, Policy, RequestDescriptor, SingleHeader};
+
+/// `Access-Control-Allow-Private-Network` and its request counterpart are
+/// not among `http`'s constants.
+const ACAPN: ::http::HeaderName =
+    ::http::HeaderName::from_static("access-control-allow-private-network");
+const ACRPN: ::http::HeaderName =
+    ::http::HeaderName::from_static("access-control-request-private-network");
+
+const TRUE: HeaderValue = HeaderValue::from_static("true");
+const STAR: HeaderValue = HeaderValue::from_static("*");
+
+/// The CORS request headers of one request, borrowed from its `HeaderMap`.
+///
+/// Holds every `Access-Control-Request-Headers` line up to one beyond
+/// [`MAX_REQUEST_HEADER_LINES`] (enough for the policy to deny a request
+/// with too many), in a fixed array: reading allocates nothing.
+#[derive(Debug)]
+pub struct RequestHeaders<'a> {
+    method: &'a [u8],
+    origin: Option<&'a [u8]>,
+    request_method: Option<&'a [u8]>,
+    request_private_network: Option<&'a [u8]>,
+    repeated: Option<SingleHeader>,
+    lines: [&'a [u8]; MAX_REQUEST_HEADER_LINES + 1],
+    line_count: usize,
+}
+
+impl<'a> RequestHeaders<'a> {
+    /// Reads the method and the CORS request headers.
+    pub fn new(method: &'a Method, headers: &'a HeaderMap) -> Self {
+        let mut repeated = None;
+        let mut single = |name: &::http::HeaderName, which: SingleHeader| {
+            let mut values = headers.get_all(name).iter();
+            let first = values.next().map(HeaderValue::as_bytes);
+            if values.next().is_some() && repeated.is_none() {
+                repeated = Some(which);
+            }
+            first
+        };
+        let origin = single(&ORIGIN, SingleHeader::Origin);
+        let request_method = single(&ACCESS_CONTROL_REQUEST_METHOD, SingleHeader::RequestMethod);
+        let request_private_network = single(&ACRPN, SingleHeader::RequestPrivateNetwork);
+        let mut lines = [&[][..]; MAX_REQUEST_HEADER_LINES + 1];
+        let mut line_count = 0;
+        for (slot, value) in lines
+            .iter_mut()
+            .zip(headers.get_all(ACCESS_CONTROL_REQUEST_HEADERS))
+        {
+            *slot = value.as_bytes();
+            line_count += 1;
+        }
+        RequestHeaders {
+            method: method.as_str().as_bytes(),
+            origin,
+            request_method,
+            request_private_network,
+            repeated,
+            lines,
+            line_count,
+        }
+    }
+
+    /// Reads them from request [`Parts`](::http::request::Parts).
+    pub fn from_parts(parts: &'a ::http::request::Parts) -> Self {
+        Self::new(&parts.method, &parts.headers)
+    }
+
+    /// The descriptor to give [`Policy::decide`](crate::Policy::decide).
+    pub fn descriptor(&self) -> RequestDescriptor<'_> {
+        RequestDescriptor {
+            method: self.method,
+            origin: self.origin,
+            request_method: self.request_method,
+            request_headers: &self.lines[..self.line_count],
+            request_private_network: self.request_private_network,
+            repeated: self.repeated,
+        }
+    }
+}
+
+/// A compiled [`Policy`] with its per-request-constant header values
+/// already converted to [`HeaderValue`]s. Build it once; share it (it is
+/// `Send + Sync`, e.g. in an `Arc`).
+#[derive(Clone, Debug)]
+pub struct Cors {
+    policy: Policy,
+    max_age: Option<HeaderValue>,
+    expose: Option<HeaderValue>,
+    vary_simple: Option<HeaderValue>,
+    vary_preflight: HeaderValue,
+}
+
+impl From<Policy> for Cors {
+    fn from(policy: Policy) -> Self {
+        Cors::new(policy)
+    }
+}
+
+impl Cors {
+    /// Prepares `policy`'s fixed header values.
+    pub fn new(policy: Policy) -> Self {
+        let fixed = policy.fixed_values();
+        // Compiled values are validated header text; `from_bytes` cannot
+        // fail on them, and a value it refused would simply be left out.
+        let value = |v: &[u8]| HeaderValue::from_bytes(v).ok();
+        let max_age = fixed.max_age.and_then(value);
+        let expose = fixed.expose.and_then(value);
+        let vary_simple = fixed.vary_simple.and_then(value);
+        let vary_preflight = value(fixed.vary_preflight).unwrap_or(HeaderValue::from_static(""));
+        Cors {
+            policy,
+            max_age,
+            expose,
+            vary_simple,
+            vary_preflight,
+        }
+    }
+
+    /// The policy, to decide with.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// What to do with a request `decision` was made for; `request` is the
+    /// same request's headers (echoed values are cloned from them).
+    ///
+    /// For a preflight, the full response to send (its status, the CORS
+    /// headers, an empty body); the application handler must not run. For
+    /// anything else, the headers to add to the handler's response.
+    pub fn respond(&self, decision: &Decision<'_>, request: &HeaderMap) -> Action {
+        match (decision.kind(), decision.preflight_status()) {
+            (Kind::Preflight, Some(status)) => {
+                let mut headers = HeaderMap::with_capacity(decision.headers().len());
+                let mut acrh_lines = request.get_all(ACCESS_CONTROL_REQUEST_HEADERS).iter();
+                for h in decision.headers() {
+                    let name = http_name(h.name);
+                    let value = match h.name {
+                        HeaderName::AllowMethods => {
+                            echo(h.value, request.get(ACCESS_CONTROL_REQUEST_METHOD))
+                        }
+                        // Each echoed line in request order: clone the line
+                        // it came from when the bytes are the same.
+                        HeaderName::AllowHeaders => {
+                            echo(h.value, acrh_lines.find(|l| l.as_bytes() == h.value))
+                        }
+                        _ => self.common_value(h.name, h.value, request),
+                    };
+                    if let Some(value) = value {
+                        headers.append(name, value);
+                    }
+                }
+                let mut response = Response::new(());
+                *response.status_mut() =
+                    StatusCode::from_u16(status).unwrap_or(StatusCode::FORBIDDEN);
+                *response.headers_mut() = headers;
+                Action::Respond(response)
+            }
+            _ => {
+                let h = decision.headers();
+                let value = |name| {
+                    h.get(name)
+                        .and_then(|v| self.common_value(name, v, request))
+                };
+                Action::Forward(CorsHeaders {
+                    allow_origin: value(HeaderName::AllowOrigin),
+                    allow_credentials: h.get(HeaderName::AllowCredentials).is_some(),
+                    expose: value(HeaderName::ExposeHeaders),
+                    vary: value(HeaderName::Vary),
+                })
+            }
+        }
+    }
+
+    /// The value of a header every kind of response may carry.
+    fn common_value(
+        &self,
+        name: HeaderName,
+        value: &[u8],
+        request: &HeaderMap,
+    ) -> Option<HeaderValue> {
+        match name {
+            HeaderName::AllowOrigin if value == b"*" => Some(STAR),
+            HeaderName::AllowOrigin => echo(value, request.get(ORIGIN)),
+            HeaderName::AllowCredentials | HeaderName::AllowPrivateNetwork => Some(TRUE),
+            HeaderName::MaxAge => self.max_age.clone(),
+            HeaderName::ExposeHeaders => self.expose.clone(),
+            HeaderName::Vary => match &self.vary_simple {
+                Some(simple) if simple.as_bytes() == value => Some(simple.clone()),
+                _ => Some(self.vary_preflight.clone()),
+            },
+            // Only preflights carry these; `respond` handles them there.
+            HeaderName::AllowMethods | HeaderName::AllowHeaders => {
+                HeaderValue::from_bytes(value).ok()
+            }
+        }
+    }
+}
+
+/// An echoed value: the request's own `HeaderValue` when its bytes are the
+/// decided ones (no copy), otherwise a new value from the decided bytes
+/// (which the policy has validated).
+fn echo(decided: &[u8], from_request: Option<&HeaderValue>) -> Option<HeaderValue> {
+    match from_request {
+        Some(v) if v.as_bytes() == decided => Some(v.clone()),
+        _ => HeaderValue::from_bytes(decided).ok(),
+    }
+}
+
+fn http_name(name: HeaderName) -> ::http::HeaderName {
+    match name {
+        HeaderName::AllowOrigin => ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderName::AllowCredentials => ACCESS_CONTROL_ALLOW_CREDENTIALS,
+        HeaderName::AllowMethods => ACCESS_CONTROL_ALLOW_METHODS,
+        HeaderName::AllowHeaders => ACCESS_CONTROL_ALLOW_HEADERS,
+        HeaderName::MaxAge => ACCESS_CONTROL_MAX_AGE,
+        HeaderName::AllowPrivateNetwork => ACAPN,
+        HeaderName::ExposeHeaders => ACCESS_CONTROL_EXPOSE_HEADERS,
+        HeaderName::Vary => VARY,
+    }
+}
+
+/// What a CORS layer does with a request.
+#[derive(Debug)]
+pub enum Action {
+    /// A preflight: send this response (status and headers; the body is
+    /// empty) and do not run the application handler.
+    Respond(Response<()>),
+    /// Run the application handler, then add these headers to whatever
+    /// response it produces, error responses included.
+    Forward(CorsHeaders),
+}
+
+/// The CORS headers for the response of a request that reaches the
+/// application: owned (cheap clones), so they can wait for the handler.
+#[derive(Clone, Debug, Default)]
+pub struct CorsHeaders {
+    allow_origin: Option<HeaderValue>,
+    allow_credentials: bool,
+    expose: Option<HeaderValue>,
+    vary: Option<HeaderValue>,
+}
+
+impl CorsHeaders {
+    /// Adds the headers to a response: `Access-Control-*` values replace
+    /// any the application set (the CORS layer decides them), `Vary` is
+    /// appended after the application's own, which is kept.
+    pub fn apply(self, headers: &mut HeaderMap) {
+        let count = usize::from(self.allow_origin.is_some())
+            + usize::from(self.allow_credentials)
+            + usize::from(self.expose.is_some())
+            + usize::from(self.vary.is_some());
+        if count == 0 {
+            return;
+        }
+        headers.reserve(count);
+        if let Some(v) = self.allow_origin {
+            headers.insert(ACCESS_CONTROL_ALLOW_ORIGIN, v);
+        }
+        if self.allow_credentials {
+            headers.insert(ACCESS_CONTROL_ALLOW_CREDENTIALS, TRUE);
+        }
+        if let Some(v) = self.expose {
+            headers.insert(ACCESS_CONTROL_EXPOSE_HEADERS, v);
+        }
+        if let Some(v) = self.vary {
+            headers.append(VARY, v);
+        }
+    }
+
+    /// Whether there is nothing to add.
+    pub fn is_empty(&self) -> bool {
+        self.allow_origin.is_none()
+            && !self.allow_credentials
+            && self.expose.is_none()
+            && self.vary.is_none()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Config;
+    use alloc::vec::Vec;
+
+    fn cors(config: &Config<'_, '_>) -> Cors {
+        Cors::new(Policy::compile(config).unwrap())
+    }
+
+    fn map(lines: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut m = HeaderMap::new();
+        for (n, v) in lines {
+            m.append(*n, HeaderValue::from_static(v));
+        }
+        m
+    }
+
+    #[test]
+    fn every_acrh_line_is_read_and_repeats_are_noted() {
+        let h = map(&[
+            ("origin", "https://a.example"),
+            ("access-control-request-headers", "x-a"),
+            ("access-control-request-headers", "x-b, x-c"),
+            ("access-control-request-method", "PUT"),
+            ("origin", "https://b.example"),
+        ]);
+        let read = RequestHeaders::new(&Method::OPTIONS, &h);
+        let d = read.descriptor();
+        assert_eq!(d.origin, Some(&b"https://a.example"[..]));
+        assert_eq!(d.request_headers, [&b"x-a"[..], b"x-b, x-c"]);
+        assert_eq!(d.repeated, Some(SingleHeader::Origin));
+        assert_eq!(d.method, b"OPTIONS");
+    }
+
+    #[test]
+    fn lines_beyond_the_cap_plus_one_are_not_kept_but_deny() {
+        let mut h = map(&[
+            ("origin", "https://a.example"),
+            ("access-control-request-method", "PUT"),
+        ]);
+        for _ in 0..100 {
+            h.append(
+                ACCESS_CONTROL_REQUEST_HEADERS,
+                HeaderValue::from_static("x"),
+            );
+        }
+        let read = RequestHeaders::new(&Method::OPTIONS, &h);
+        assert_eq!(
+            read.descriptor().request_headers.len(),
+            MAX_REQUEST_HEADER_LINES + 1
+        );
+        let c = cors(
+            &Config::new()
+                .allowed_origins(&["https://a.example"])
+                .allowed_headers(&["*"]),
+        );
+        let decision = c.policy().decide(&read.descriptor());
+        assert!(!decision.is_allowed());
+    }
+
+    #[test]
+    fn preflight_response_clones_request_values_and_has_the_status() {
+        let c = cors(
+            &Config::new()
+                .allowed_origins(&["https://a.example"])
+                .allowed_methods(&["PUT"])
+                .allowed_headers(&["x-a", "x-b"])
+                .max_age(600)
+                .preflight_success_status(200),
+        );
+        let h = map(&[
+            ("origin", "https://a.example"),
+            ("access-control-request-method", "PUT"),
+            ("access-control-request-headers", "x-a"),
+            ("access-control-request-headers", ""),
+            ("access-control-request-headers", "X-B"),
+        ]);
+        let read = RequestHeaders::new(&Method::OPTIONS, &h);
+        let decision = c.policy().decide(&read.descriptor());
+        let Action::Respond(response) = c.respond(&decision, &h) else {
+            panic!("a preflight is answered by the layer");
+        };
+        assert_eq!(response.status(), StatusCode::OK);
+        let got: Vec<(&str, &[u8])> = response
+            .headers()
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_bytes()))
+            .collect();
+        let expected: Vec<(&str, &[u8])> = decision
+            .headers()
+            .iter()
+            .map(|h| (h.name.as_lowercase(), h.value))
+            .collect();
+        let mut got_sorted = got.clone();
+        let mut expected_sorted = expected.clone();
+        got_sorted.sort();
+        expected_sorted.sort();
+        assert_eq!(got_sorted, expected_sorted);
+        assert_eq!(response.headers()[ACCESS_CONTROL_MAX_AGE], "600");
+    }
+
+    #[test]
+    fn denied_preflight_is_403_with_vary_only() {
+        let c = cors(&Config::new().allowed_origins(&["https://a.example"]));
+        let h = map(&[
+            ("origin", "https://evil.example"),
+            ("access-control-request-method", "PUT"),
+        ]);
+        let read = RequestHeaders::new(&Method::OPTIONS, &h);
+        let decision = c.policy().decide(&read.descriptor());
+        let Action::Respond(response) = c.respond(&decision, &h) else {
+            panic!("a preflight is answered by the layer");
+        };
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+        let names: Vec<_> = response.headers().keys().map(|k| k.as_str()).collect();
+        assert_eq!(names, ["vary"]);
+    }
+
+    #[test]
+    fn forwarded_headers_append_vary_and_replace_cors_values() {
+        let c = cors(
+            &Config::new()
+                .allowed_origins(&["https://a.example"])
+                .exposed_headers(&["x-total-count"])
+                .allow_credentials(true),
+        );
+        let h = map(&[("origin", "https://a.example")]);
+        let read = RequestHeaders::new(&Method::GET, &h);
+        let decision = c.policy().decide(&read.descriptor());
+        let Action::Forward(add) = c.respond(&decision, &h) else {
+            panic!("an actual request reaches the handler");
+        };
+        let mut response = map(&[
+            ("vary", "Accept-Encoding"),
+            ("access-control-allow-origin", "*"),
+        ]);
+        add.apply(&mut response);
+        let vary: Vec<_> = response.get_all(VARY).iter().collect();
+        assert_eq!(vary, ["Accept-Encoding", "Origin"]);
+        let acao: Vec<_> = response
+            .get_all(ACCESS_CONTROL_ALLOW_ORIGIN)
+            .iter()
+            .collect();
+        assert_eq!(acao, ["https://a.example"]);
+        assert_eq!(response[ACCESS_CONTROL_ALLOW_CREDENTIALS], "true");
+        assert_eq!(response[ACCESS_CONTROL_EXPOSE_HEADERS], "x-total-count");
+    }
+
+    #[test]
+    fn non_utf8_and_empty_values_are_decided_not_trusted() {
+        let c = cors(&Config::new().allowed_origins(&["https://a.example"]));
+        let mut h = HeaderMap::new();
+        h.insert(
+            ORIGIN,
+            HeaderValue::from_bytes(b"https://a.example\xff").unwrap(),
+        );
+        let read = RequestHeaders::new(&Method::GET, &h);
+        let decision = c.policy().decide(&read.descriptor());
+        assert!(!decision.is_allowed());
+        let Action::Forward(add) = c.respond(&decision, &h) else {
+            panic!("an actual request reaches the handler");
+        };
+        let mut response = HeaderMap::new();
+        add.apply(&mut response);
+        assert!(response.get(ACCESS_CONTROL_ALLOW_ORIGIN).is_none());
+        assert_eq!(response[VARY], "Origin");
+    }
+}

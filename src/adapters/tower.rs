@@ -1,1 +1,238 @@
-//! The `tower` adapter (in progress).
+//! The `tower` adapter (feature `tower`): a [`Layer`] for axum, hyper (through
+//! `hyper-util`), tonic and any other `tower` stack.
+//!
+//! ```
+//! use cors_engine::tower::CorsLayer;
+//! use cors_engine::{Config, Policy};
+//!
+//! let config = Config::new()
+//!     .allowed_origins(&["https://app.example.com"])
+//!     .allowed_methods(&["GET", "POST", "PUT"])
+//!     .allowed_headers(&["content-type", "authorization"])
+//!     .allow_credentials(true);
+//! let policy = Policy::compile(&config).unwrap_or_else(|errors| panic!("{errors}"));
+//! let cors = CorsLayer::new(policy).on_decision(|request, decision| {
+//!     eprintln!("{} {}: {decision}", request.method, request.uri.path());
+//! });
+//! // axum:  Router::new().route(..).layer(cors)
+//! // tower: ServiceBuilder::new().layer(cors).service(app)
+//! # let _ = cors;
+//! ```
+//!
+//! What the layer does with each request:
+//!
+//! * a preflight is answered by the layer itself with the decided status
+//!   (204 or 200 when allowed, 403 when denied) and headers; the inner
+//!   service is not called;
+//! * every other request reaches the inner service, and the decided headers
+//!   are added to whatever response it returns — error statuses included.
+//!   `Vary` is appended to the application's own.
+//!
+//! An error (`Err`) from the inner service is passed through untouched: it
+//! is not a response, and whatever turns it into one (axum's
+//! `HandleErrorLayer`, hyper) runs outside this layer. Put the CORS layer
+//! outermost so that those responses get CORS headers too.
+//!
+//! # Deployment rules
+//!
+//! * Let `OPTIONS` reach the layer: a router or proxy that answers or
+//!   rejects `OPTIONS` before it makes every preflight fail.
+//! * Put CORS before authentication: preflights carry no credentials, so an
+//!   authentication layer in front would reject them.
+//! * One CORS layer per route: two would each add `Access-Control-Allow-Origin`,
+//!   and browsers reject a response with two.
+//!
+//! # Cost
+//!
+//! The policy is compiled once and shared (`Arc`); per request the layer
+//! reads the headers without copying, decides without allocating, clones
+//! precomputed header values, and adds at most four headers to the
+//! response (growing its map at most once). A preflight response costs a
+//! new `HeaderMap` (two allocations) and the body's `Default`.
+
+use alloc::boxed::Box;
+use alloc::sync::Arc;
+use core::fmt;
+use core::future::Future;
+use core::pin::Pin;
+use core::task::{Context, Poll};
+
+use ::http::request::Parts;
+use ::http::{Request, Response};
+use tower_layer::Layer;
+use tower_service::Service;
+
+use crate::http::{Action, Cors, CorsHeaders, RequestHeaders};
+use crate::{Decision, Policy};
+
+type Hook = dyn Fn(&Parts, &Decision<'_>) + Send + Sync;
+
+/// Shared between every clone of the layer and its services.
+struct Shared {
+    cors: Cors,
+    hook: Option<Box<Hook>>,
+}
+
+/// A [`Layer`] that applies a compiled [`Policy`] to every request.
+///
+/// Cloning is cheap (an `Arc`).
+#[derive(Clone)]
+pub struct CorsLayer {
+    shared: Arc<Shared>,
+}
+
+impl fmt::Debug for CorsLayer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CorsLayer")
+            .field("cors", &self.shared.cors)
+            .field("on_decision", &self.shared.hook.is_some())
+            .finish()
+    }
+}
+
+impl From<Policy> for CorsLayer {
+    fn from(policy: Policy) -> Self {
+        CorsLayer::new(policy)
+    }
+}
+
+impl CorsLayer {
+    /// A layer deciding with `policy`.
+    pub fn new(policy: Policy) -> Self {
+        CorsLayer {
+            shared: Arc::new(Shared {
+                cors: Cors::new(policy),
+                hook: None,
+            }),
+        }
+    }
+
+    /// Calls `hook` with every request's head and its decision, before the
+    /// response exists: the place to log (`Decision`'s `Display` is one
+    /// escaped line with the reason of a denial) or count.
+    pub fn on_decision<F>(self, hook: F) -> Self
+    where
+        F: Fn(&Parts, &Decision<'_>) + Send + Sync + 'static,
+    {
+        CorsLayer {
+            shared: Arc::new(Shared {
+                cors: self.shared.cors.clone(),
+                hook: Some(Box::new(hook)),
+            }),
+        }
+    }
+
+    /// The policy the layer decides with.
+    pub fn policy(&self) -> &Policy {
+        self.shared.cors.policy()
+    }
+}
+
+impl<S> Layer<S> for CorsLayer {
+    type Service = CorsService<S>;
+
+    fn layer(&self, inner: S) -> CorsService<S> {
+        CorsService {
+            inner,
+            shared: self.shared.clone(),
+        }
+    }
+}
+
+/// The service [`CorsLayer`] wraps around an inner service.
+#[derive(Clone)]
+pub struct CorsService<S> {
+    inner: S,
+    shared: Arc<Shared>,
+}
+
+impl<S: fmt::Debug> fmt::Debug for CorsService<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CorsService")
+            .field("inner", &self.inner)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<S, ReqBody, ResBody> Service<Request<ReqBody>> for CorsService<S>
+where
+    S: Service<Request<ReqBody>, Response = Response<ResBody>>,
+    ResBody: Default,
+{
+    type Response = Response<ResBody>;
+    type Error = S::Error;
+    type Future = ResponseFuture<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
+        let (parts, body) = request.into_parts();
+        let action = {
+            let cors = &self.shared.cors;
+            let read = RequestHeaders::from_parts(&parts);
+            let decision = cors.policy().decide(&read.descriptor());
+            if let Some(hook) = &self.shared.hook {
+                hook(&parts, &decision);
+            }
+            cors.respond(&decision, &parts.headers)
+        };
+        let state = match action {
+            Action::Respond(preflight) => State::Preflight {
+                response: Some(preflight),
+            },
+            Action::Forward(headers) => State::Inner {
+                future: self.inner.call(Request::from_parts(parts, body)),
+                headers: Some(headers),
+            },
+        };
+        ResponseFuture { state }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// The response future of [`CorsService`].
+    pub struct ResponseFuture<F> {
+        #[pin]
+        state: State<F>,
+    }
+}
+
+pin_project_lite::pin_project! {
+    #[project = StateProj]
+    enum State<F> {
+        Preflight { response: Option<Response<()>> },
+        Inner { #[pin] future: F, headers: Option<CorsHeaders> },
+    }
+}
+
+impl<F, B, E> Future for ResponseFuture<F>
+where
+    F: Future<Output = Result<Response<B>, E>>,
+    B: Default,
+{
+    type Output = Result<Response<B>, E>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.project().state.project() {
+            StateProj::Preflight { response } => {
+                let response = response.take().unwrap_or_default();
+                Poll::Ready(Ok(response.map(|()| B::default())))
+            }
+            StateProj::Inner { future, headers } => {
+                let mut response = core::task::ready!(future.poll(cx))?;
+                if let Some(headers) = headers.take() {
+                    headers.apply(response.headers_mut());
+                }
+                Poll::Ready(Ok(response))
+            }
+        }
+    }
+}
+
+impl<F> fmt::Debug for ResponseFuture<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResponseFuture").finish_non_exhaustive()
+    }
+}
