@@ -1,0 +1,143 @@
+//! The example server: an application behind the `tower` adapter.
+//!
+//! ```text
+//! cargo run --release --example server -- [--policy FILE] [--addr HOST:PORT]
+//! ```
+//!
+//! * `--addr` defaults to `127.0.0.1:8080`; port 0 picks a free port.
+//! * `--policy` reads a policy file (TOML, or JSON when the name ends in
+//!   `.json`; the keys are those of `cors_engine::PolicyFile`). Without it,
+//!   the embedded demo policy below applies.
+//!
+//! When ready it prints one line, `listening on http://HOST:PORT`, on
+//! stdout. A policy file that cannot be used ends the program with exit
+//! code 2 and every problem on stderr. Each request is logged on stderr with
+//! its decision (request bytes escaped).
+//!
+//! The application answers every method on every path with `200 ok` and the
+//! headers `X-Handler: app`, `Vary: Accept-Encoding`, `X-Total-Count: 42`:
+//! the CORS layer must keep the first two intact and decide whether scripts
+//! may read the third.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use axum::http::{HeaderValue, Response, StatusCode};
+use axum::{body::Body, Router};
+use cors_engine::tower::CorsLayer;
+use cors_engine::{Config, Policy, PolicyFile};
+
+/// The demo policy: a front end on port 3000 of this machine, with
+/// credentials.
+const DEMO: Config = Config::new()
+    .allowed_origins(&["http://localhost:3000", "http://127.0.0.1:3000"])
+    .allowed_methods(&["GET", "POST", "PUT", "DELETE"])
+    .allowed_headers(&["content-type", "authorization"])
+    .allow_credentials(true)
+    .max_age(600);
+
+const USAGE: &str = "usage: server [--policy FILE] [--addr HOST:PORT]";
+
+struct Args {
+    policy: Option<String>,
+    addr: SocketAddr,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut args = Args {
+        policy: None,
+        addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().ok_or(format!("{flag} needs a value\n{USAGE}"));
+        match flag.as_str() {
+            "--policy" => args.policy = Some(value()?),
+            "--addr" => {
+                let text = value()?;
+                args.addr = text
+                    .parse()
+                    .map_err(|e| format!("--addr {text:?}: {e} (expected HOST:PORT)"))?;
+            }
+            "-h" | "--help" => return Err(USAGE.to_owned()),
+            other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
+        }
+    }
+    Ok(args)
+}
+
+/// Reads and compiles a policy file, or says everything wrong with it.
+fn load(path: &str) -> Result<Policy, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+    let file: PolicyFile = if path.ends_with(".json") {
+        serde_json::from_str(&text).map_err(|e| format!("{path}: {e}"))?
+    } else {
+        toml::from_str(&text).map_err(|e| format!("{path}: {e}"))?
+    };
+    file.compile().map_err(|errors| {
+        let mut message = format!("{path}: {} problem(s):", errors.len());
+        for error in errors.iter() {
+            message.push_str(&format!("\n  - {error}"));
+        }
+        message
+    })
+}
+
+/// The application: the same answer for every request.
+async fn app() -> Response<Body> {
+    let mut response = Response::new(Body::from("ok"));
+    *response.status_mut() = StatusCode::OK;
+    let headers = response.headers_mut();
+    headers.insert("x-handler", HeaderValue::from_static("app"));
+    headers.insert("vary", HeaderValue::from_static("Accept-Encoding"));
+    headers.insert("x-total-count", HeaderValue::from_static("42"));
+    response
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args = match parse_args() {
+        Ok(args) => args,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::from(2);
+        }
+    };
+    let policy = match &args.policy {
+        Some(path) => load(path),
+        None => Policy::compile(&DEMO).map_err(|e| format!("the demo policy: {e}")),
+    };
+    let policy = match policy {
+        Ok(policy) => policy,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::from(2);
+        }
+    };
+
+    let cors = CorsLayer::new(policy).on_decision(|request, decision| {
+        // The path is URI text (no control bytes); the decision escapes
+        // whatever request bytes it quotes.
+        eprintln!(
+            "{} {}: {decision}",
+            request.method,
+            request.uri.path().escape_debug()
+        );
+    });
+    let router = Router::new().fallback(app).layer(cors);
+
+    let listener = match tokio::net::TcpListener::bind(args.addr).await {
+        Ok(listener) => listener,
+        Err(e) => {
+            eprintln!("cannot listen on {}: {e}", args.addr);
+            return ExitCode::FAILURE;
+        }
+    };
+    let local = listener.local_addr().unwrap_or(args.addr);
+    println!("listening on http://{local}");
+    if let Err(e) = axum::serve(listener, router).await {
+        eprintln!("server error: {e}");
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
+}
