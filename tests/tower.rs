@@ -275,7 +275,7 @@ async fn the_decision_hook_sees_every_request_once() {
     assert_eq!(seen.len(), 2);
     assert_eq!(seen[0], "GET actual allowed");
     assert!(
-        seen[1] == r#"GET actual denied: origin "https://evil.example\xff\"X: y" is not allowed"#,
+        seen[1] == r#"GET actual denied: origin "https://evil.example\xff\"X: y" is malformed"#,
         "{}",
         seen[1]
     );
