@@ -1,0 +1,284 @@
+//! The example server against its runnable contract (DESIGN §5): flags, the
+//! single `listening on` line with the real port, exit code 2 with every
+//! problem, the application's headers, one escaped log line per request,
+//! and service that survives bad input.
+#![cfg(all(feature = "tower", feature = "serde"))]
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::{Child, ChildStderr, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use common::http_table::send;
+
+/// Builds the example once (a no-op when `cargo test` already has) and
+/// returns its path.
+fn server_binary() -> PathBuf {
+    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let status = Command::new(env!("CARGO"))
+                .args(["build", "--quiet", "--example", "server", "--features"])
+                .arg("tower,serde")
+                .current_dir(env!("CARGO_MANIFEST_DIR"))
+                .status()
+                .expect("cargo runs");
+            assert!(status.success(), "building the example server failed");
+            let target = std::env::var_os("CARGO_TARGET_DIR")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"));
+            target.join("debug").join("examples").join("server")
+        })
+        .clone()
+}
+
+/// A running server; killed on drop.
+struct Server {
+    child: Child,
+    addr: SocketAddr,
+    log: mpsc::Receiver<String>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    fn start(args: &[&str]) -> Server {
+        let mut child = Command::new(server_binary())
+            .args(["--addr", "127.0.0.1:0"])
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("server starts");
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        stdout.read_line(&mut line).expect("a line on stdout");
+        let addr = line
+            .strip_prefix("listening on http://")
+            .and_then(|rest| rest.strip_suffix('\n'))
+            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+            .parse()
+            .expect("HOST:PORT");
+        // Nothing else may appear on stdout.
+        std::thread::spawn(move || {
+            let mut rest = String::new();
+            let _ = stdout.read_to_string(&mut rest);
+            assert!(rest.is_empty(), "more on stdout: {rest:?}");
+        });
+        let log = lines_of(child.stderr.take().unwrap());
+        Server { child, addr, log }
+    }
+
+    fn next_log_line(&self) -> String {
+        self.log
+            .recv_timeout(Duration::from_secs(20))
+            .expect("a log line on stderr")
+    }
+}
+
+fn lines_of(stderr: ChildStderr) -> mpsc::Receiver<String> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+fn policy_file(name: &str, text: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("cors-engine-server-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn default_policy_listening_line_handler_headers_and_log() {
+    let server = Server::start(&[]);
+    assert_ne!(server.addr.port(), 0, "the real port is printed");
+
+    let r = send(
+        server.addr,
+        b"OPTIONS",
+        &[
+            ("origin", b"http://localhost:3000"),
+            ("access-control-request-method", b"DELETE"),
+            (
+                "access-control-request-headers",
+                b"content-type, authorization",
+            ),
+        ],
+    );
+    assert_eq!(r.status, 204);
+    assert!(!r.handler_ran());
+    assert_eq!(
+        r.get("access-control-allow-origin"),
+        Some(&b"http://localhost:3000"[..])
+    );
+    assert_eq!(
+        r.get("access-control-allow-credentials"),
+        Some(&b"true"[..])
+    );
+    assert_eq!(r.get("access-control-allow-methods"), Some(&b"DELETE"[..]));
+    assert_eq!(
+        r.get("access-control-allow-headers"),
+        Some(&b"content-type, authorization"[..])
+    );
+    assert_eq!(r.get("access-control-max-age"), Some(&b"600"[..]));
+    assert_eq!(server.next_log_line(), "OPTIONS /: preflight allowed");
+
+    let r = send(server.addr, b"GET", &[("origin", b"http://127.0.0.1:3000")]);
+    assert_eq!((r.status, r.body.as_slice()), (200, &b"ok"[..]));
+    assert!(r.handler_ran());
+    assert_eq!(r.get("x-total-count"), Some(&b"42"[..]));
+    let vary: Vec<&[u8]> = r.get_all("vary").collect();
+    assert!(vary.contains(&&b"Accept-Encoding"[..]), "{vary:?}");
+    assert_eq!(
+        r.get("access-control-allow-origin"),
+        Some(&b"http://127.0.0.1:3000"[..])
+    );
+    assert_eq!(
+        r.get("access-control-expose-headers"),
+        None,
+        "nothing exposed"
+    );
+    assert_eq!(server.next_log_line(), "GET /: actual allowed");
+
+    // A denial is logged with its reason, request bytes escaped.
+    let r = send(
+        server.addr,
+        b"PUT",
+        &[("origin", b"http://localhost:3000\xff\"")],
+    );
+    assert!(r.handler_ran(), "an actual request reaches the handler");
+    assert_eq!(r.get("access-control-allow-origin"), None);
+    assert_eq!(
+        server.next_log_line(),
+        r#"PUT /: actual denied: origin "http://localhost:3000\xff\"" is malformed"#
+    );
+}
+
+#[test]
+fn a_policy_file_in_toml_or_json_is_used() {
+    let toml = policy_file(
+        "any.toml",
+        "allowed_origins = [\"*\"]\nexposed_headers = [\"x-total-count\"]\npreflight_success_status = 200\n",
+    );
+    let json = policy_file(
+        "any.json",
+        r#"{"allowed_origins": ["*"], "exposed_headers": ["x-total-count"], "preflight_success_status": 200}"#,
+    );
+    for path in [toml, json] {
+        let server = Server::start(&["--policy", path.to_str().unwrap()]);
+        let r = send(
+            server.addr,
+            b"GET",
+            &[("origin", b"https://anywhere.example")],
+        );
+        assert_eq!(r.get("access-control-allow-origin"), Some(&b"*"[..]));
+        assert_eq!(
+            r.get("access-control-expose-headers"),
+            Some(&b"x-total-count"[..])
+        );
+        let r = send(
+            server.addr,
+            b"OPTIONS",
+            &[
+                ("origin", b"https://anywhere.example"),
+                ("access-control-request-method", b"GET"),
+            ],
+        );
+        assert_eq!(r.status, 200);
+    }
+}
+
+/// Runs the server expecting it to refuse to start; returns its stderr.
+fn refused(args: &[&str]) -> String {
+    let output = Command::new(server_binary())
+        .args(["--addr", "127.0.0.1:0"])
+        .args(args)
+        .output()
+        .expect("server runs");
+    assert_eq!(output.status.code(), Some(2), "exit code 2 for {args:?}");
+    assert!(output.stdout.is_empty(), "no listening line for {args:?}");
+    String::from_utf8(output.stderr).unwrap()
+}
+
+#[test]
+fn an_invalid_policy_exits_2_with_every_problem() {
+    let bad = policy_file(
+        "bad.toml",
+        r#"
+allowed_origins = ["https://a.example/", "HTTPS://B.example", "*"]
+allowed_methods = ["TRACE"]
+allowed_headers = ["bad header"]
+allow_credentials = true
+max_age = 100000
+"#,
+    );
+    let stderr = refused(&["--policy", bad.to_str().unwrap()]);
+    for expected in [
+        "https://a.example/",
+        "HTTPS://B.example",
+        "TRACE",
+        "bad header",
+        "max_age",
+        "credentials",
+    ] {
+        assert!(stderr.contains(expected), "{expected:?} not in:\n{stderr}");
+    }
+
+    let typo = policy_file("typo.toml", "allowed_origin = [\"https://a.example\"]\n");
+    let stderr = refused(&["--policy", typo.to_str().unwrap()]);
+    assert!(
+        stderr.contains("did you mean `allowed_origins`"),
+        "{stderr}"
+    );
+
+    let missing = refused(&["--policy", "/nonexistent/policy.toml"]);
+    assert!(missing.contains("/nonexistent/policy.toml"), "{missing}");
+    let usage = refused(&["--bogus"]);
+    assert!(usage.contains("usage: server"), "{usage}");
+}
+
+#[test]
+fn bad_input_does_not_stop_the_server() {
+    let server = Server::start(&[]);
+    let many_origins: Vec<(&str, &[u8])> = (0..40)
+        .map(|_| ("origin", &b"http://localhost:3000"[..]))
+        .collect();
+    let r = send(server.addr, b"GET", &many_origins);
+    assert!(r.handler_ran());
+    assert_eq!(r.get("access-control-allow-origin"), None);
+    assert!(server.next_log_line().contains("appears more than once"));
+    let huge = vec![b'a'; 50_000];
+    let r = send(
+        server.addr,
+        b"OPTIONS",
+        &[
+            ("origin", b"http://localhost:3000"),
+            ("access-control-request-method", b"PUT"),
+            ("access-control-request-headers", &huge),
+        ],
+    );
+    assert_eq!(r.status, 403);
+    let r = send(server.addr, b"GET", &[("origin", b"http://localhost:3000")]);
+    assert_eq!(
+        r.get("access-control-allow-origin"),
+        Some(&b"http://localhost:3000"[..])
+    );
+}
