@@ -39,9 +39,8 @@
 //!         response.headers_mut().insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
 //!         cors_headers.apply(response.headers_mut());
 //!         assert_eq!(response.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], "https://app.example.com");
-//!         // The application's `Vary` is kept; CORS appends its own.
-//!         let vary: Vec<_> = response.headers().get_all(header::VARY).iter().collect();
-//!         assert_eq!(vary, ["Accept-Encoding", "Origin"]);
+//!         // The application's `Vary` is kept; CORS adds its own names.
+//!         assert_eq!(response.headers()[header::VARY], "Accept-Encoding, Origin");
 //!     }
 //! }
 //! ```
@@ -312,14 +311,14 @@ impl CorsHeaders {
     /// any the application set (the CORS layer decides them), `Vary` is
     /// appended after the application's own, which is kept.
     pub fn apply(self, headers: &mut HeaderMap) {
-        let count = usize::from(self.allow_origin.is_some())
+        // Room for the new entries only (a `Vary` merged into the
+        // application's takes none): reserving more than needed could grow
+        // the map for nothing.
+        let entries = usize::from(self.allow_origin.is_some())
             + usize::from(self.allow_credentials)
             + usize::from(self.expose.is_some())
-            + usize::from(self.vary.is_some());
-        if count == 0 {
-            return;
-        }
-        headers.reserve(count);
+            + usize::from(self.vary.is_some() && !headers.contains_key(VARY));
+        headers.reserve(entries);
         if let Some(v) = self.allow_origin {
             headers.insert(ACCESS_CONTROL_ALLOW_ORIGIN, v);
         }
@@ -330,7 +329,7 @@ impl CorsHeaders {
             headers.insert(ACCESS_CONTROL_EXPOSE_HEADERS, v);
         }
         if let Some(v) = self.vary {
-            headers.append(VARY, v);
+            add_vary(headers, v);
         }
     }
 
@@ -341,6 +340,73 @@ impl CorsHeaders {
             && self.expose.is_none()
             && self.vary.is_none()
     }
+}
+
+/// Adds CORS's `Vary` names to the application's `Vary`, keeping every name
+/// the application listed: the names join the application's last `Vary`
+/// line (`Accept-Encoding, Origin` — some caches read only one line), and
+/// names already listed (or `*`) are not repeated.
+///
+/// The application's line is replaced in place, never through `insert` or
+/// `append`: on a full map those grow it even when no entry is added.
+fn add_vary(headers: &mut HeaderMap, ours: HeaderValue) {
+    if headers
+        .get_all(VARY)
+        .iter()
+        .any(|line| lists_all(line, &ours))
+    {
+        return;
+    }
+    let last = headers
+        .iter_mut()
+        .filter(|(name, _)| **name == VARY)
+        .map(|(_, value)| value)
+        .last();
+    match last {
+        None => {
+            headers.insert(VARY, ours);
+        }
+        Some(line) => match join(line.as_bytes(), ours.as_bytes()) {
+            Some(joined) => *line = joined,
+            None => {
+                headers.append(VARY, ours);
+            }
+        },
+    }
+}
+
+/// Whether `line` already varies on every name in `ours` (or on `*`).
+fn lists_all(line: &HeaderValue, ours: &HeaderValue) -> bool {
+    let listed = |name: &[u8]| {
+        line.as_bytes()
+            .split(|&b| b == b',')
+            .map(<[u8]>::trim_ascii)
+            .any(|n| n == b"*" || n.eq_ignore_ascii_case(name))
+    };
+    ours.as_bytes()
+        .split(|&b| b == b',')
+        .map(<[u8]>::trim_ascii)
+        .all(listed)
+}
+
+/// `first, second` as one value, built on the stack when short.
+fn join(first: &[u8], second: &[u8]) -> Option<HeaderValue> {
+    const SEP: &[u8] = b", ";
+    let len = first.len() + SEP.len() + second.len();
+    let mut stack = [0u8; 256];
+    let mut heap = alloc::vec::Vec::new();
+    let buf: &mut [u8] = if len <= stack.len() {
+        &mut stack[..len]
+    } else {
+        heap.resize(len, 0);
+        &mut heap
+    };
+    let (a, rest) = buf.split_at_mut(first.len());
+    let (b, c) = rest.split_at_mut(SEP.len());
+    a.copy_from_slice(first);
+    b.copy_from_slice(SEP);
+    c.copy_from_slice(second);
+    HeaderValue::from_bytes(buf).ok()
 }
 
 #[cfg(test)]
@@ -482,7 +548,7 @@ mod tests {
         ]);
         add.apply(&mut response);
         let vary: Vec<_> = response.get_all(VARY).iter().collect();
-        assert_eq!(vary, ["Accept-Encoding", "Origin"]);
+        assert_eq!(vary, ["Accept-Encoding, Origin"]);
         let acao: Vec<_> = response
             .get_all(ACCESS_CONTROL_ALLOW_ORIGIN)
             .iter()
@@ -490,6 +556,36 @@ mod tests {
         assert_eq!(acao, ["https://a.example"]);
         assert_eq!(response[ACCESS_CONTROL_ALLOW_CREDENTIALS], "true");
         assert_eq!(response[ACCESS_CONTROL_EXPOSE_HEADERS], "x-total-count");
+    }
+
+    #[test]
+    fn vary_keeps_every_name_the_application_listed() {
+        let origin = HeaderValue::from_static("Origin");
+        let cases: &[(&[&str], &[&str])] = &[
+            (&[], &["Origin"]),
+            (&["Accept-Encoding"], &["Accept-Encoding, Origin"]),
+            (&["accept-encoding, origin"], &["accept-encoding, origin"]),
+            (&["*"], &["*"]),
+            (&["A", "B"], &["A", "B, Origin"]),
+            (&["A", "origin"], &["A", "origin"]),
+        ];
+        for (app, expected) in cases {
+            let mut h = HeaderMap::new();
+            for v in *app {
+                h.append(VARY, HeaderValue::from_static(v));
+            }
+            add_vary(&mut h, origin.clone());
+            let got: Vec<_> = h.get_all(VARY).iter().collect();
+            assert_eq!(&got, expected, "application sent {app:?}");
+        }
+        let long = "x".repeat(300);
+        let mut h = HeaderMap::new();
+        h.insert(VARY, HeaderValue::from_str(&long).unwrap());
+        add_vary(&mut h, origin);
+        assert_eq!(
+            h[VARY].as_bytes(),
+            alloc::format!("{long}, Origin").as_bytes()
+        );
     }
 
     #[test]

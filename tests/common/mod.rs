@@ -4,4 +4,6 @@
 //! it, hence the `dead_code` allowance.
 #![allow(dead_code)]
 
+pub mod counting;
+pub mod http_table;
 pub mod spec;

@@ -1,0 +1,134 @@
+//! Heap allocations the `tower` adapter adds per request (DESIGN §4: at most
+//! 2), measured against the same inner service without the layer.
+#![cfg(feature = "tower")]
+
+mod common;
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
+
+use common::counting::{allocations_during, Counting};
+use cors_engine::tower::CorsLayer;
+use cors_engine::{Config, Policy};
+use http::{HeaderValue, Request, Response};
+use http_body_util::Full;
+use hyper::body::Bytes;
+use tower::{service_fn, Layer, Service};
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+const CONFIG: Config = Config::new()
+    .allowed_origins(&["https://app.example.com", "https://www.example.com"])
+    .allowed_methods(&["GET", "PUT", "DELETE"])
+    .allowed_headers(&["content-type", "authorization", "x-request-id"])
+    .exposed_headers(&["x-total-count"])
+    .allow_credentials(true)
+    .max_age(600);
+
+/// The application: a response with three headers (its map already holds
+/// the CORS headers' room, as real responses' maps usually do not).
+async fn app(_: Request<Full<Bytes>>) -> Result<Response<Full<Bytes>>, Infallible> {
+    let mut response = Response::new(Full::new(Bytes::from_static(b"ok")));
+    let h = response.headers_mut();
+    h.insert("x-handler", HeaderValue::from_static("app"));
+    h.insert("vary", HeaderValue::from_static("Accept-Encoding"));
+    h.insert("x-total-count", HeaderValue::from_static("42"));
+    Ok(response)
+}
+
+/// Drives a future that never waits (no runtime, so no runtime allocations).
+fn ready<F: Future>(future: F) -> F::Output {
+    let mut future = pin!(future);
+    match future
+        .as_mut()
+        .poll(&mut Context::from_waker(Waker::noop()))
+    {
+        Poll::Ready(output) => output,
+        Poll::Pending => panic!("the test services never wait"),
+    }
+}
+
+/// A request whose header values share their bytes, as a server's parser
+/// leaves them (hyper slices one buffer): cloning one copies nothing.
+fn request(method: &str, lines: &[(&'static str, &'static str)]) -> Request<Full<Bytes>> {
+    let mut builder = Request::builder().method(method).uri("/items");
+    for (n, v) in lines {
+        builder = builder.header(*n, HeaderValue::from_static(v));
+    }
+    builder.body(Full::new(Bytes::new())).unwrap()
+}
+
+/// Allocations to serve `make()` through `service`, the request built
+/// outside the count; the median of several runs (warm-up aside).
+fn allocations<S>(service: &mut S, make: impl Fn() -> Request<Full<Bytes>>) -> usize
+where
+    S: Service<Request<Full<Bytes>>, Response = Response<Full<Bytes>>, Error = Infallible>,
+{
+    let mut counts: Vec<usize> = (0..5)
+        .map(|_| {
+            let req = make();
+            let (n, response) = allocations_during(|| ready(service.call(req)));
+            drop(response);
+            n
+        })
+        .collect();
+    counts.sort_unstable();
+    counts[2]
+}
+
+#[test]
+fn the_layer_adds_at_most_two_allocations_per_request() {
+    let policy = Policy::compile(&CONFIG).unwrap();
+    let mut with = CorsLayer::new(policy).layer(service_fn(app));
+    let mut without = service_fn(app);
+    let scenarios: [(&str, fn() -> Request<Full<Bytes>>); 5] = [
+        ("not CORS", || request("GET", &[])),
+        ("actual, allowed", || {
+            request("GET", &[("origin", "https://app.example.com")])
+        }),
+        ("actual, denied", || {
+            request("GET", &[("origin", "https://evil.example.com")])
+        }),
+        ("preflight, 3 headers", || {
+            request(
+                "OPTIONS",
+                &[
+                    ("origin", "https://app.example.com"),
+                    ("access-control-request-method", "PUT"),
+                    (
+                        "access-control-request-headers",
+                        "content-type, authorization, x-request-id",
+                    ),
+                ],
+            )
+        }),
+        ("preflight, denied", || {
+            request(
+                "OPTIONS",
+                &[
+                    ("origin", "https://evil.example.com"),
+                    ("access-control-request-method", "PUT"),
+                ],
+            )
+        }),
+    ];
+    for (name, make) in scenarios {
+        let baseline = allocations(&mut without, make);
+        let layered = allocations(&mut with, make);
+        println!("{name:22} baseline {baseline} allocations, with CorsLayer {layered}");
+        // A preflight never runs the application, so all its allocations
+        // are the layer's; otherwise, the difference.
+        let overhead = if name.starts_with("preflight") {
+            layered
+        } else {
+            layered.saturating_sub(baseline)
+        };
+        assert!(
+            overhead <= 2,
+            "{name}: the layer adds {overhead} allocations (baseline {baseline}, with layer {layered})"
+        );
+    }
+}
