@@ -4,7 +4,7 @@
 
 use std::sync::OnceLock;
 
-use cors_engine::{Config, HeaderName, Kind, Policy, RequestDescriptor};
+use cors_engine::{Config, HeaderName, Kind, Policy, RequestDescriptor, SingleHeader};
 use libfuzzer_sys::arbitrary::{Result, Unstructured};
 use libfuzzer_sys::fuzz_target;
 
@@ -55,13 +55,23 @@ fn run(data: &[u8]) -> Result<()> {
         lines.push(field(&mut u)?.unwrap_or_default());
     }
     let acrpn = field(&mut u)?;
+    let repeated = match u.int_in_range(0..=7u8)? {
+        0 => Some(SingleHeader::Origin),
+        1 => Some(SingleHeader::RequestMethod),
+        2 => Some(SingleHeader::RequestPrivateNetwork),
+        _ => None,
+    };
     let request = RequestDescriptor {
         method,
         origin,
         request_method: acrm,
         request_headers: &lines,
         request_private_network: acrpn,
+        repeated,
     };
+    if repeated.is_some() && origin.is_some() {
+        assert!(!policy.decide(&request).is_allowed(), "a repeated header is denied");
+    }
     let d = policy.decide(&request);
     let h = d.headers();
     let acao = h.get(HeaderName::AllowOrigin);
