@@ -7,7 +7,7 @@
 //! * `--addr` defaults to `127.0.0.1:8080`; port 0 picks a free port.
 //! * `--policy` reads a policy file (TOML, or JSON when the name ends in
 //!   `.json`; the keys are those of `cors_engine::PolicyFile`). Without it,
-//!   the embedded demo policy below applies.
+//!   the demo policy (`examples/support`) applies.
 //!
 //! When ready it prints one line, `listening on http://HOST:PORT`, on
 //! stdout. A policy file that cannot be used ends the program with exit
@@ -25,16 +25,8 @@ use std::process::ExitCode;
 use axum::http::{HeaderValue, Response, StatusCode};
 use axum::{body::Body, Router};
 use cors_engine::tower::CorsLayer;
-use cors_engine::{Config, Policy, PolicyFile};
 
-/// The demo policy: a front end on port 3000 of this machine, with
-/// credentials.
-const DEMO: Config = Config::new()
-    .allowed_origins(&["http://localhost:3000", "http://127.0.0.1:3000"])
-    .allowed_methods(&["GET", "POST", "PUT", "DELETE"])
-    .allowed_headers(&["content-type", "authorization"])
-    .allow_credentials(true)
-    .max_age(600);
+mod support;
 
 const USAGE: &str = "usage: server [--policy FILE] [--addr HOST:PORT]";
 
@@ -66,23 +58,6 @@ fn parse_args() -> Result<Args, String> {
     Ok(args)
 }
 
-/// Reads and compiles a policy file, or says everything wrong with it.
-fn load(path: &str) -> Result<Policy, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
-    let file: PolicyFile = if path.ends_with(".json") {
-        serde_json::from_str(&text).map_err(|e| format!("{path}: {e}"))?
-    } else {
-        toml::from_str(&text).map_err(|e| format!("{path}: {e}"))?
-    };
-    file.compile().map_err(|errors| {
-        let mut message = format!("{path}: {} problem(s):", errors.len());
-        for error in errors.iter() {
-            message.push_str(&format!("\n  - {error}"));
-        }
-        message
-    })
-}
-
 /// The application: the same answer for every request.
 async fn app() -> Response<Body> {
     let mut response = Response::new(Body::from("ok"));
@@ -103,11 +78,7 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let policy = match &args.policy {
-        Some(path) => load(path),
-        None => Policy::compile(&DEMO).map_err(|e| format!("the demo policy: {e}")),
-    };
-    let policy = match policy {
+    let policy = match support::policy(args.policy.as_deref()) {
         Ok(policy) => policy,
         Err(message) => {
             eprintln!("{message}");

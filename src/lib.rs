@@ -143,11 +143,28 @@
 //!   ones that host user content. `null` is as broad as any origin.
 //! * Keep `Vary` intact: adapters append to it, and so should you.
 //!
+//! # Adapters
+//!
+//! Each adapter translates between a framework and the core; none decides
+//! anything itself. All keep the application's `Vary`, answer preflights
+//! without running the handler, and add the decided headers to every other
+//! response, error statuses included.
+//!
+//! | feature | module | for |
+//! |---|---|---|
+//! | `tower` | [`tower`](crate::tower) | axum, hyper (through `hyper-util`), tonic: a `tower::Layer` |
+//! | `actix` | [`actix`](crate::actix) | actix-web 4 middleware |
+//! | `http` | [`http`](crate::http) | any server on `http` 1.x types: read a `HeaderMap`, write one |
+//! | `h1` | [`h1`](crate::h1) | embedded HTTP/1 servers: header bytes in, header bytes out; `no_std`, no allocator |
+//! | `serde` | [`PolicyFile`](crate::PolicyFile) | the policy as a TOML or JSON file |
+//!
 //! # Features
 //!
-//! * `alloc` (default): [`Policy`], which keeps its tables on the heap, and
+//! * `alloc` (default): `Policy`, which keeps its tables on the heap, and
 //!   origin regexes.
-//! * `std`: implies `alloc`; for adapters that need the standard library.
+//! * `std`: implies `alloc`.
+//! * the adapters above; `http`, `tower`, `actix` and `serde` imply `std`
+//!   or `alloc`, `h1` needs neither.
 //!
 //! Without features the crate is `no_std` and needs no allocator:
 //! [`FixedPolicy`] keeps everything in const-generic capacity and reports a
