@@ -116,7 +116,8 @@ fn bad_input_gets_a_response_and_the_server_keeps_serving() {
         .collect();
     let huge = vec![b'x'; 60 * 1024];
     let many_names = "a, ".repeat(4000);
-    let requests: Vec<(&[u8], Vec<(&str, &[u8])>)> = vec![
+    type Lines<'a> = Vec<(&'a str, &'a [u8])>;
+    let requests: Vec<(&[u8], Lines)> = vec![
         (b"GET", vec![("origin", b"https://example.com\xff\xfe")]),
         (b"GET", vec![("origin", b"\x80\x81")]),
         (b"GET", origin_lines),

@@ -84,7 +84,8 @@ fn the_layer_adds_at_most_two_allocations_per_request() {
     let policy = Policy::compile(&CONFIG).unwrap();
     let mut with = CorsLayer::new(policy).layer(service_fn(app));
     let mut without = service_fn(app);
-    let scenarios: [(&str, fn() -> Request<Full<Bytes>>); 5] = [
+    type Make = fn() -> Request<Full<Bytes>>;
+    let scenarios: [(&str, Make); 5] = [
         ("not CORS", || request("GET", &[])),
         ("actual, allowed", || {
             request("GET", &[("origin", "https://app.example.com")])

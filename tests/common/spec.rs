@@ -285,11 +285,11 @@ impl Request {
         let tchar = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
         !self.method.is_empty()
             && self.method.iter().all(|&b| tchar(b))
-            && self.origin.map_or(true, value_ok)
-            && self.acrm.map_or(true, value_ok)
+            && self.origin.is_none_or(value_ok)
+            && self.acrm.is_none_or(value_ok)
             && self.acrh.iter().all(|l| value_ok(l))
-            && self.acrpn.map_or(true, value_ok)
-            && self.repeat.map_or(true, |(_, v)| value_ok(v))
+            && self.acrpn.is_none_or(value_ok)
+            && self.repeat.is_none_or(|(_, v)| value_ok(v))
     }
 }
 
