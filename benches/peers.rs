@@ -17,10 +17,7 @@
 
 use std::collections::BTreeMap;
 use std::convert::Infallible;
-use std::future::Future;
 use std::path::PathBuf;
-use std::pin::pin;
-use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use criterion::{BatchSize, Criterion};
@@ -31,6 +28,7 @@ use hyper::body::Bytes;
 use tower::{service_fn, Layer, Service};
 
 #[path = "../tests/common/counting.rs"]
+#[allow(dead_code)]
 mod counting;
 
 #[global_allocator]
@@ -117,18 +115,6 @@ fn tower_request((_, method, lines): Scenario) -> Request<Body> {
     builder.body(Full::new(Bytes::new())).expect("request")
 }
 
-/// Drives a future that never waits (no runtime in the measurement).
-fn ready<F: Future>(future: F) -> F::Output {
-    let mut future = pin!(future);
-    match future
-        .as_mut()
-        .poll(&mut Context::from_waker(Waker::noop()))
-    {
-        Poll::Ready(output) => output,
-        Poll::Pending => panic!("the benchmark services never wait"),
-    }
-}
-
 fn tower_http_layer() -> tower_http::cors::CorsLayer {
     use tower_http::cors::{AllowOrigin, CorsLayer};
     CorsLayer::new()
@@ -156,8 +142,8 @@ fn bench_tower<S>(
     let mut group = c.benchmark_group("peers-tower");
     for scenario in SCENARIOS {
         let mut serve = |req| {
-            ready(std::future::poll_fn(|cx| service.poll_ready(cx))).expect("ready");
-            ready(service.call(req)).expect("response")
+            counting::ready(std::future::poll_fn(|cx| service.poll_ready(cx))).expect("ready");
+            counting::ready(service.call(req)).expect("response")
         };
         // Warm up, then count one request.
         drop(serve(tower_request(scenario)));
@@ -243,7 +229,7 @@ mod actix {
     {
         let mut group = c.benchmark_group("peers-actix");
         for scenario in SCENARIOS {
-            let serve = |req| super::ready(service.call(req)).expect("response");
+            let serve = |req| super::counting::ready(service.call(req)).expect("response");
             drop(serve(request(scenario)));
             let req = request(scenario);
             let (n, response) = counting::allocations_during(|| serve(req));

@@ -149,7 +149,11 @@ fn default_policy_listening_line_handler_headers_and_log() {
         .get_all("vary")
         .map(|v| String::from_utf8_lossy(v).into_owned())
         .collect();
-    assert_eq!(vary, ["Accept-Encoding, Origin"], "the application's Vary kept");
+    assert_eq!(
+        vary,
+        ["Accept-Encoding, Origin"],
+        "the application's Vary kept"
+    );
     assert_eq!(
         r.get("access-control-allow-origin"),
         Some(&b"http://127.0.0.1:3000"[..])

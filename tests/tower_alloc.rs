@@ -5,11 +5,8 @@
 mod common;
 
 use std::convert::Infallible;
-use std::future::Future;
-use std::pin::pin;
-use std::task::{Context, Poll, Waker};
 
-use common::counting::{allocations_during, Counting};
+use common::counting::{allocations_during, ready, Counting};
 use cors_engine::tower::CorsLayer;
 use cors_engine::{Config, Policy};
 use http::{HeaderValue, Request, Response};
@@ -37,18 +34,6 @@ async fn app(_: Request<Full<Bytes>>) -> Result<Response<Full<Bytes>>, Infallibl
     h.insert("vary", HeaderValue::from_static("Accept-Encoding"));
     h.insert("x-total-count", HeaderValue::from_static("42"));
     Ok(response)
-}
-
-/// Drives a future that never waits (no runtime, so no runtime allocations).
-fn ready<F: Future>(future: F) -> F::Output {
-    let mut future = pin!(future);
-    match future
-        .as_mut()
-        .poll(&mut Context::from_waker(Waker::noop()))
-    {
-        Poll::Ready(output) => output,
-        Poll::Pending => panic!("the test services never wait"),
-    }
 }
 
 /// A request whose header values share their bytes, as a server's parser

@@ -33,9 +33,28 @@ unsafe impl GlobalAlloc for Counting {
     }
 }
 
+/// Heap allocations (and reallocations) made on this thread so far.
+pub fn allocations() -> usize {
+    ALLOCATIONS.with(Cell::get)
+}
+
 /// Heap allocations (and reallocations) `f` makes on this thread.
 pub fn allocations_during<R>(f: impl FnOnce() -> R) -> (usize, R) {
     let before = ALLOCATIONS.with(Cell::get);
     let r = f();
     (ALLOCATIONS.with(Cell::get) - before, r)
+}
+
+/// Drives a future that never waits to completion with one poll, so that a
+/// measurement includes no runtime. Panics if it would wait.
+pub fn ready<F: std::future::Future>(future: F) -> F::Output {
+    use std::task::{Context, Poll, Waker};
+    let mut future = std::pin::pin!(future);
+    match future
+        .as_mut()
+        .poll(&mut Context::from_waker(Waker::noop()))
+    {
+        Poll::Ready(output) => output,
+        Poll::Pending => panic!("a measured service had to wait"),
+    }
 }
