@@ -275,13 +275,7 @@ fn median_ns(group: &str, id: &str) -> Option<f64> {
     // Criterion turns characters that are unsafe in paths into `_`.
     let dir: String = id
         .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || "-_.".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
+        .map(|c| if "?\"/\\*<>:|^".contains(c) { '_' } else { c })
         .collect();
     let path = target
         .join("criterion")
