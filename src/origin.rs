@@ -6,6 +6,7 @@
 //! must be written the same way, so that matching can be byte-exact.
 
 use crate::error::Problem;
+use crate::token::{Case, Probe};
 
 /// The longest `Origin` value looked at; longer ones are denied. A DNS name
 /// is at most 253 bytes, so this leaves room for any scheme and port.
@@ -228,6 +229,42 @@ pub(crate) fn shape(origin: &[u8]) -> Shape {
     }
 }
 
+/// [`shape`] and, when plausible, the probe of the exact-origin table, in
+/// one pass over the origin's words.
+#[inline(always)]
+pub(crate) fn probe(origin: &[u8]) -> Result<Probe<'_>, Shape> {
+    if origin.len() > MAX_ORIGIN_LEN {
+        return Err(Shape::TooLong);
+    }
+    if origin.len() < 8 {
+        return match shape(origin) {
+            Shape::Plausible => Ok(Probe::new(origin, Case::Sensitive)),
+            other => Err(other),
+        };
+    }
+    let mut invisible = 0;
+    let probe = Probe::inspecting(origin, Case::Sensitive, |w| {
+        invisible |= outside_visible(w);
+    });
+    if invisible == 0 {
+        Ok(probe)
+    } else {
+        Err(Shape::Malformed)
+    }
+}
+
+/// The high bit of every byte of `w` outside visible ASCII (`0x21..=0x7e`).
+#[inline]
+fn outside_visible(w: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    // Per byte, `low7 + (0x80 - lo)` has its high bit set iff `low7 >= lo`,
+    // and no sum carries into the next byte.
+    let low7 = w & (0x7f * ONES);
+    let at_least_bang = low7 + (0x80 - 0x21) * ONES;
+    let del = low7 + ONES;
+    !(at_least_bang & !del & !w) & (0x80 * ONES)
+}
+
 /// Does the pattern accept the request origin `o` (already [`shape`]d as
 /// plausible)? `prefix`, `host` and `port` are the pattern's stored texts.
 #[inline]
@@ -414,6 +451,33 @@ mod tests {
         assert!(matches(&p, "https://a.example.com:8443"));
         assert!(matches(&p, "https://a.example.com"));
         assert!(!matches(&p, "https://example.com:8443"));
+    }
+
+    #[test]
+    fn probe_agrees_with_shape() {
+        let mut o = *b"https://app.example.com:8443";
+        for n in 0..=o.len() {
+            for i in 0..n {
+                for b in [0x00, 0x20, 0x21, b'a', 0x7e, 0x7f, 0x80, 0xff] {
+                    let saved = o[i];
+                    o[i] = b;
+                    let s = &o[..n];
+                    match probe(s) {
+                        Ok(p) => {
+                            assert_eq!(shape(s), Shape::Plausible, "{s:?}");
+                            assert_eq!(p.hash, Probe::new(s, Case::Sensitive).hash);
+                        }
+                        Err(got) => assert_eq!(shape(s), got, "{s:?}"),
+                    }
+                    o[i] = saved;
+                }
+            }
+        }
+        assert_eq!(probe(b"").unwrap_err(), Shape::Malformed);
+        assert_eq!(
+            probe(&[b'a'; MAX_ORIGIN_LEN + 1]).unwrap_err(),
+            Shape::TooLong
+        );
     }
 
     #[test]

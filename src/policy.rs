@@ -12,7 +12,7 @@ use crate::method;
 use crate::origin::{self, OriginRule, PatternPort, PortMatch, Shape};
 use crate::request::RequestDescriptor;
 use crate::table::{Arena, Buf, Entry, PortRule, Section, Span};
-use crate::token::{hash, is_token, Case};
+use crate::token::{is_token, Case, Probe};
 
 const VARY_ORIGIN: &[u8] = b"Origin";
 const VARY_PREFLIGHT: &[u8] =
@@ -320,6 +320,9 @@ impl<B: Buf<u8>, E: Buf<Entry>> Rules<B, E> {
         }
     }
 
+    // Kept out of line, like `preflight`: `decide` then needs no stack
+    // frame, which the non-CORS path would otherwise pay for.
+    #[inline(never)]
     fn actual<'a>(&'a self, origin: &'a [u8], req: &RequestDescriptor<'a>) -> Decision<'a> {
         let mut headers = Headers {
             vary: self.vary_simple,
@@ -342,6 +345,7 @@ impl<B: Buf<u8>, E: Buf<Entry>> Rules<B, E> {
         }
     }
 
+    #[inline(never)]
     fn preflight<'a>(
         &'a self,
         origin: &'a [u8],
@@ -390,12 +394,9 @@ impl<B: Buf<u8>, E: Buf<Entry>> Rules<B, E> {
         // read it as a name, without them as a wildcard wider than asked for.
         let method_ok = method::is_safelisted(method)
             || (self.any_method && method != b"*")
-            || self.arena.contains(
-                self.methods,
-                method,
-                hash(method, Case::Sensitive),
-                Case::Sensitive,
-            );
+            || self
+                .arena
+                .contains(self.methods, &Probe::new(method, Case::Sensitive));
         if !method_ok {
             return Err(Denial::new(Reason::MethodNotAllowed, method));
         }
@@ -417,12 +418,12 @@ impl<B: Buf<u8>, E: Buf<Entry>> Rules<B, E> {
         if self.any_origin {
             return Ok(b"*");
         }
-        match origin::shape(origin) {
-            Shape::Plausible => {}
-            Shape::TooLong => return Err(Denial::new(Reason::OriginTooLong, origin)),
-            Shape::Malformed => return Err(Denial::new(Reason::OriginMalformed, origin)),
-        }
-        if self.origin_allowed(origin) {
+        let probe = match origin::probe(origin) {
+            Ok(probe) => probe,
+            Err(Shape::TooLong) => return Err(Denial::new(Reason::OriginTooLong, origin)),
+            Err(_) => return Err(Denial::new(Reason::OriginMalformed, origin)),
+        };
+        if self.origin_allowed(&probe) {
             Ok(origin)
         } else {
             Err(Denial::new(Reason::OriginNotAllowed, origin))
@@ -430,15 +431,14 @@ impl<B: Buf<u8>, E: Buf<Entry>> Rules<B, E> {
     }
 
     #[inline]
-    fn origin_allowed(&self, origin: &[u8]) -> bool {
-        if self.arena.contains(
-            self.origins,
-            origin,
-            hash(origin, Case::Sensitive),
-            Case::Sensitive,
-        ) {
-            return true;
-        }
+    fn origin_allowed(&self, probe: &Probe<'_>) -> bool {
+        self.arena.contains(self.origins, probe) || self.origin_matches(probe.bytes)
+    }
+
+    /// The origin rules beyond the exact table. Out of line, so that the
+    /// common case, an exact origin, runs in a lean function.
+    #[inline(never)]
+    fn origin_matches(&self, origin: &[u8]) -> bool {
         // `null` is opaque: it never matches a pattern or a regex.
         if origin == b"null" {
             return self.allow_null;
@@ -475,15 +475,14 @@ impl<B: Buf<u8>, E: Buf<Entry>> Rules<B, E> {
         false
     }
 
-    fn allow_header(&self, name: acrh::Name<'_>) -> bool {
+    #[inline(always)]
+    fn allow_header(&self, name: &Probe<'_>) -> bool {
         // The wildcard never covers `authorization` (as in Fetch, where
         // `Access-Control-Allow-Headers: *` does not either).
         (self.any_header
             && name.bytes != b"*"
             && !name.bytes.eq_ignore_ascii_case(b"authorization"))
-            || self
-                .arena
-                .contains(self.headers, name.bytes, name.hash, name.case)
+            || self.arena.contains(self.headers, name)
     }
 }
 

@@ -7,7 +7,7 @@
 
 use core::ops::{Deref, DerefMut};
 
-use crate::token::{hash, Case};
+use crate::token::{Case, Probe};
 
 /// A growable buffer that may refuse to grow (fixed capacity).
 pub(crate) trait Buf<T: Copy>: Default + Deref<Target = [T]> + DerefMut {
@@ -59,8 +59,15 @@ pub(crate) enum PortRule {
 pub(crate) enum Entry {
     /// An unused hash-table slot.
     Empty,
-    /// A key of a hash set.
-    Key { hash: u32, key: Span },
+    /// A key of a hash set, with the hash and words a [`Probe`] compares
+    /// before looking at the arena (which only keys longer than 16 bytes
+    /// need).
+    Key {
+        hash: u32,
+        key: Span,
+        first: u64,
+        last: u64,
+    },
     /// An origin pattern: `prefix` is `scheme://`, `host` the exact host or,
     /// when `subdomains`, the suffix starting with the dot (`.example.com`).
     Pattern {
@@ -70,6 +77,10 @@ pub(crate) enum Entry {
         port: PortRule,
     },
 }
+
+// A probe reads one entry per slot: the key's words must not make the
+// entries (and so the tables) larger than the pattern variant already does.
+const _: () = assert!(core::mem::size_of::<Entry>() <= 32);
 
 /// Counts what a policy needs while storing what fits, so that a fixed
 /// capacity that is too small is reported with the capacity that would do.
@@ -186,8 +197,8 @@ impl<B: Buf<u8>, E: Buf<Entry>> Arena<B, E> {
             return section;
         }
         for k in keys {
-            let h = hash(k, case);
-            if self.contains(section, k, h, case) {
+            let probe = Probe::new(k, case);
+            if self.contains(section, &probe) {
                 continue;
             }
             let key = match case {
@@ -199,12 +210,18 @@ impl<B: Buf<u8>, E: Buf<Entry>> Arena<B, E> {
                 continue;
             }
             let mask = slots - 1;
-            let mut i = h as usize & mask;
+            let mut i = probe.hash as usize & mask;
             let base = section.start as usize;
             while self.entries[base + i] != Entry::Empty {
                 i = (i + 1) & mask;
             }
-            self.entries[base + i] = Entry::Key { hash: h, key };
+            // The probe's words are already folded: those of the stored key.
+            self.entries[base + i] = Entry::Key {
+                hash: probe.hash,
+                key,
+                first: probe.first,
+                last: probe.last,
+            };
         }
         section
     }
@@ -239,21 +256,30 @@ impl<B: Buf<u8>, E: Buf<Entry>> Arena<B, E> {
             .unwrap_or(&[])
     }
 
-    /// Is `key` (whose hash under `case` is `h`) in the set `section`?
-    #[inline]
-    pub(crate) fn contains(&self, section: Section, key: &[u8], h: u32, case: Case) -> bool {
+    /// Is the probed key in the set `section`?
+    // Inlined so that the probe stays in registers.
+    #[inline(always)]
+    pub(crate) fn contains(&self, section: Section, p: &Probe<'_>) -> bool {
         let slots = self.list(section);
         if slots.is_empty() {
             return false;
         }
         let mask = slots.len() - 1;
-        let mut i = h as usize & mask;
+        let mut i = p.hash as usize & mask;
         // Bounded by the table size; a hole is always reached first because
         // the table is at most half full.
         for _ in 0..slots.len() {
             match slots[i] {
-                Entry::Key { hash, key: k }
-                    if hash == h && k.len as usize == key.len() && case.eq(self.get(k), key) =>
+                Entry::Key {
+                    hash,
+                    key,
+                    first,
+                    last,
+                } if hash == p.hash
+                    && first == p.first
+                    && last == p.last
+                    && key.len as usize == p.bytes.len()
+                    && (p.bytes.len() <= 16 || p.middle_eq(self.get(key))) =>
                 {
                     return true
                 }
@@ -279,10 +305,10 @@ mod tests {
         assert!(a.shortfall().is_none());
         assert_eq!(a.bytes.len(), 6, "duplicate stored once");
         for k in [&b"get"[..], b"put"] {
-            assert!(a.contains(s, k, hash(k, Case::Sensitive), Case::Sensitive));
+            assert!(a.contains(s, &Probe::new(k, Case::Sensitive)));
         }
         let k = b"GET";
-        assert!(!a.contains(s, k, hash(k, Case::Sensitive), Case::Sensitive));
+        assert!(!a.contains(s, &Probe::new(k, Case::Sensitive)));
     }
 
     #[test]
@@ -290,14 +316,14 @@ mod tests {
         let mut a: Small = Arena::new();
         let s = a.push_set([&b"x-a"[..]].into_iter(), Case::Insensitive);
         let k = b"X-A";
-        assert!(a.contains(s, k, hash(k, Case::Insensitive), Case::Insensitive));
+        assert!(a.contains(s, &Probe::new(k, Case::Insensitive)));
     }
 
     #[test]
     fn empty_set_contains_nothing() {
         let mut a: Small = Arena::new();
         let s = a.push_set(core::iter::empty(), Case::Sensitive);
-        assert!(!a.contains(s, b"", 0, Case::Sensitive));
+        assert!(!a.contains(s, &Probe::new(b"", Case::Sensitive)));
     }
 
     #[test]
@@ -318,9 +344,9 @@ mod tests {
         let s = a.push_set(keys.iter().map(|k| k.as_bytes()), Case::Sensitive);
         for k in &keys {
             let k = k.as_bytes();
-            assert!(a.contains(s, k, hash(k, Case::Sensitive), Case::Sensitive));
+            assert!(a.contains(s, &Probe::new(k, Case::Sensitive)));
         }
         let k = b"https://o1000.example";
-        assert!(!a.contains(s, k, hash(k, Case::Sensitive), Case::Sensitive));
+        assert!(!a.contains(s, &Probe::new(k, Case::Sensitive)));
     }
 }
