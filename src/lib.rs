@@ -152,11 +152,11 @@
 //!
 //! | feature | module | for |
 //! |---|---|---|
-//! | `tower` | [`tower`](crate::tower) | axum, hyper (through `hyper-util`), tonic: a `tower::Layer` |
-//! | `actix` | [`actix`](crate::actix) | actix-web 4 middleware |
-//! | `http` | [`http`](crate::http) | any server on `http` 1.x types: read a `HeaderMap`, write one |
-//! | `h1` | [`h1`](crate::h1) | embedded HTTP/1 servers: header bytes in, header bytes out; `no_std`, no allocator |
-//! | `serde` | [`PolicyFile`](crate::PolicyFile) | the policy as a TOML or JSON file |
+//! | `tower` | [`tower`] | axum, hyper (through `hyper-util`), tonic: a `tower::Layer` |
+//! | `actix` | [`actix`] | actix-web 4 middleware |
+//! | `http` | [`http`] | any server on `http` 1.x types: read a `HeaderMap`, write one |
+//! | `h1` | [`h1`] | embedded HTTP/1 servers: header bytes in, header bytes out; `no_std`, no allocator |
+//! | `serde` | [`PolicyFile`] | the policy as a TOML or JSON file |
 //!
 //! # Features
 //!
