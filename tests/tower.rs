@@ -255,10 +255,10 @@ async fn preflights_do_not_reach_the_inner_service_and_others_do() {
 async fn the_decision_hook_sees_every_request_once() {
     let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
     let log = seen.clone();
-    let cors = layer(&CONFIG).on_decision(move |parts, decision| {
+    let cors = layer(&CONFIG).on_decision(move |head, decision| {
         log.lock()
             .unwrap()
-            .push(format!("{} {}", parts.method, decision));
+            .push(format!("{} {}", head.method, decision));
     });
     let service = cors.layer(service_fn(|_: Request<Body>| async {
         Ok::<_, Infallible>(app_response())

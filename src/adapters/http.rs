@@ -31,7 +31,7 @@
 //! let read = RequestHeaders::new(&Method::GET, &request);
 //! let decision = cors.policy().decide(&read.descriptor());
 //!
-//! match cors.respond(&decision, &request) {
+//! match cors.respond(&decision, &read) {
 //!     Action::Respond(preflight) => { /* send `preflight` as it is */ }
 //!     Action::Forward(cors_headers) => {
 //!         // Run the handler, then add the CORS headers to its response.
@@ -63,7 +63,7 @@ use ::http::header::{
 use ::http::{HeaderMap, HeaderValue, Method, Response, StatusCode};
 
 use crate::limits::MAX_REQUEST_HEADER_LINES;
-use crate::{Decision, HeaderName, Kind, Policy, RequestDescriptor, SingleHeader};
+use crate::{Decision, HeaderName, Policy, RequestDescriptor, SingleHeader};
 
 /// `Access-Control-Allow-Private-Network` and its request counterpart are
 /// not among `http`'s constants.
@@ -83,47 +83,58 @@ const STAR: HeaderValue = HeaderValue::from_static("*");
 #[derive(Debug)]
 pub struct RequestHeaders<'a> {
     method: &'a [u8],
-    origin: Option<&'a [u8]>,
-    request_method: Option<&'a [u8]>,
-    request_private_network: Option<&'a [u8]>,
+    origin: Option<&'a HeaderValue>,
+    request_method: Option<&'a HeaderValue>,
+    request_private_network: Option<&'a HeaderValue>,
     repeated: Option<SingleHeader>,
     lines: [&'a [u8]; MAX_REQUEST_HEADER_LINES + 1],
+    line_values: [Option<&'a HeaderValue>; MAX_REQUEST_HEADER_LINES + 1],
     line_count: usize,
 }
 
 impl<'a> RequestHeaders<'a> {
     /// Reads the method and the CORS request headers.
+    ///
+    /// One pass over the header lines: for the few headers of a request,
+    /// comparing names beats hashing four of them for lookups.
     pub fn new(method: &'a Method, headers: &'a HeaderMap) -> Self {
-        let mut repeated = None;
-        let mut single = |name: &::http::HeaderName, which: SingleHeader| {
-            let mut values = headers.get_all(name).iter();
-            let first = values.next().map(HeaderValue::as_bytes);
-            if values.next().is_some() && repeated.is_none() {
-                repeated = Some(which);
-            }
-            first
-        };
-        let origin = single(&ORIGIN, SingleHeader::Origin);
-        let request_method = single(&ACCESS_CONTROL_REQUEST_METHOD, SingleHeader::RequestMethod);
-        let request_private_network = single(&ACRPN, SingleHeader::RequestPrivateNetwork);
-        let mut lines = [&[][..]; MAX_REQUEST_HEADER_LINES + 1];
-        let mut line_count = 0;
-        for (slot, value) in lines
-            .iter_mut()
-            .zip(headers.get_all(ACCESS_CONTROL_REQUEST_HEADERS))
-        {
-            *slot = value.as_bytes();
-            line_count += 1;
-        }
-        RequestHeaders {
+        let mut read = RequestHeaders {
             method: method.as_str().as_bytes(),
-            origin,
-            request_method,
-            request_private_network,
-            repeated,
-            lines,
-            line_count,
+            origin: None,
+            request_method: None,
+            request_private_network: None,
+            repeated: None,
+            lines: [&[]; MAX_REQUEST_HEADER_LINES + 1],
+            line_values: [None; MAX_REQUEST_HEADER_LINES + 1],
+            line_count: 0,
+        };
+        for (name, value) in headers {
+            let (slot, which) = if *name == ORIGIN {
+                (&mut read.origin, SingleHeader::Origin)
+            } else if *name == ACCESS_CONTROL_REQUEST_METHOD {
+                (&mut read.request_method, SingleHeader::RequestMethod)
+            } else if *name == ACCESS_CONTROL_REQUEST_HEADERS {
+                if let Some(line) = read.lines.get_mut(read.line_count) {
+                    *line = value.as_bytes();
+                    read.line_values[read.line_count] = Some(value);
+                    read.line_count += 1;
+                }
+                continue;
+            } else if *name == ACRPN {
+                (
+                    &mut read.request_private_network,
+                    SingleHeader::RequestPrivateNetwork,
+                )
+            } else {
+                continue;
+            };
+            if slot.is_none() {
+                *slot = Some(value);
+            } else {
+                read.repeated.get_or_insert(which);
+            }
         }
+        read
     }
 
     /// Reads them from request [`Parts`](::http::request::Parts).
@@ -135,10 +146,10 @@ impl<'a> RequestHeaders<'a> {
     pub fn descriptor(&self) -> RequestDescriptor<'_> {
         RequestDescriptor {
             method: self.method,
-            origin: self.origin,
-            request_method: self.request_method,
+            origin: self.origin.map(HeaderValue::as_bytes),
+            request_method: self.request_method.map(HeaderValue::as_bytes),
             request_headers: &self.lines[..self.line_count],
-            request_private_network: self.request_private_network,
+            request_private_network: self.request_private_network.map(HeaderValue::as_bytes),
             repeated: self.repeated,
         }
     }
@@ -187,77 +198,68 @@ impl Cors {
         &self.policy
     }
 
-    /// What to do with a request `decision` was made for; `request` is the
-    /// same request's headers (echoed values are cloned from them).
+    /// What to do with a request `decision` was made for; `request` is
+    /// what [`RequestHeaders::new`] read from the same request (echoed
+    /// values are cloned from its header values).
     ///
     /// For a preflight, the full response to send (its status, the CORS
     /// headers, an empty body); the application handler must not run. For
     /// anything else, the headers to add to the handler's response.
-    pub fn respond(&self, decision: &Decision<'_>, request: &HeaderMap) -> Action {
-        match (decision.kind(), decision.preflight_status()) {
-            (Kind::Preflight, Some(status)) => {
-                let mut headers = HeaderMap::with_capacity(decision.headers().len());
-                let mut acrh_lines = request.get_all(ACCESS_CONTROL_REQUEST_HEADERS).iter();
-                for h in decision.headers() {
-                    let name = http_name(h.name);
-                    let value = match h.name {
-                        HeaderName::AllowMethods => {
-                            echo(h.value, request.get(ACCESS_CONTROL_REQUEST_METHOD))
-                        }
-                        // Each echoed line in request order: clone the line
-                        // it came from when the bytes are the same.
-                        HeaderName::AllowHeaders => {
-                            echo(h.value, acrh_lines.find(|l| l.as_bytes() == h.value))
-                        }
-                        _ => self.common_value(h.name, h.value, request),
-                    };
-                    if let Some(value) = value {
-                        headers.append(name, value);
+    pub fn respond(&self, decision: &Decision<'_>, request: &RequestHeaders<'_>) -> Action {
+        let Some(status) = decision.preflight_status() else {
+            let mut add = CorsHeaders::default();
+            for h in decision.headers() {
+                match h.name {
+                    HeaderName::AllowOrigin => {
+                        add.allow_origin = self.allow_origin(h.value, request)
                     }
+                    HeaderName::AllowCredentials => add.allow_credentials = true,
+                    HeaderName::ExposeHeaders => add.expose = self.expose.clone(),
+                    HeaderName::Vary => add.vary = Some(self.vary(h.value)),
+                    // Preflight-only headers never come with other kinds.
+                    _ => {}
                 }
-                let mut response = Response::new(());
-                *response.status_mut() =
-                    StatusCode::from_u16(status).unwrap_or(StatusCode::FORBIDDEN);
-                *response.headers_mut() = headers;
-                Action::Respond(response)
             }
-            _ => {
-                let h = decision.headers();
-                let value = |name| {
-                    h.get(name)
-                        .and_then(|v| self.common_value(name, v, request))
-                };
-                Action::Forward(CorsHeaders {
-                    allow_origin: value(HeaderName::AllowOrigin),
-                    allow_credentials: h.get(HeaderName::AllowCredentials).is_some(),
-                    expose: value(HeaderName::ExposeHeaders),
-                    vary: value(HeaderName::Vary),
-                })
+            return Action::Forward(add);
+        };
+        let mut headers = HeaderMap::with_capacity(decision.headers().len());
+        let mut lines = request.line_values[..request.line_count].iter().flatten();
+        for h in decision.headers() {
+            let value = match h.name {
+                HeaderName::AllowOrigin => self.allow_origin(h.value, request),
+                HeaderName::AllowCredentials | HeaderName::AllowPrivateNetwork => Some(TRUE),
+                HeaderName::AllowMethods => echo(h.value, request.request_method),
+                // Each echoed line in request order: clone the line it came
+                // from when the bytes are the same.
+                HeaderName::AllowHeaders => {
+                    echo(h.value, lines.find(|l| l.as_bytes() == h.value).copied())
+                }
+                HeaderName::MaxAge => self.max_age.clone(),
+                HeaderName::ExposeHeaders => self.expose.clone(),
+                HeaderName::Vary => Some(self.vary(h.value)),
+            };
+            if let Some(value) = value {
+                headers.append(http_name(h.name), value);
             }
+        }
+        let mut response = Response::new(());
+        *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::FORBIDDEN);
+        *response.headers_mut() = headers;
+        Action::Respond(response)
+    }
+
+    fn allow_origin(&self, value: &[u8], request: &RequestHeaders<'_>) -> Option<HeaderValue> {
+        if value == b"*" {
+            Some(STAR)
+        } else {
+            echo(value, request.origin)
         }
     }
 
-    /// The value of a header every kind of response may carry.
-    fn common_value(
-        &self,
-        name: HeaderName,
-        value: &[u8],
-        request: &HeaderMap,
-    ) -> Option<HeaderValue> {
-        match name {
-            HeaderName::AllowOrigin if value == b"*" => Some(STAR),
-            HeaderName::AllowOrigin => echo(value, request.get(ORIGIN)),
-            HeaderName::AllowCredentials | HeaderName::AllowPrivateNetwork => Some(TRUE),
-            HeaderName::MaxAge => self.max_age.clone(),
-            HeaderName::ExposeHeaders => self.expose.clone(),
-            HeaderName::Vary => match &self.vary_simple {
-                Some(simple) if simple.as_bytes() == value => Some(simple.clone()),
-                _ => Some(self.vary_preflight.clone()),
-            },
-            // Only preflights carry these; `respond` handles them there.
-            HeaderName::AllowMethods | HeaderName::AllowHeaders => {
-                HeaderValue::from_bytes(value).ok()
-            }
+    fn vary(&self, value: &[u8]) -> HeaderValue {
+        match &self.vary_simple {
+            Some(simple) if simple.as_bytes() == value => simple.clone(),
+            _ => self.vary_preflight.clone(),
         }
     }
 }
@@ -311,14 +313,16 @@ impl CorsHeaders {
     /// any the application set (the CORS layer decides them), `Vary` is
     /// appended after the application's own, which is kept.
     pub fn apply(self, headers: &mut HeaderMap) {
-        // Room for the new entries only (a `Vary` merged into the
-        // application's takes none): reserving more than needed could grow
-        // the map for nothing.
-        let entries = usize::from(self.allow_origin.is_some())
-            + usize::from(self.allow_credentials)
-            + usize::from(self.expose.is_some())
-            + usize::from(self.vary.is_some() && !headers.contains_key(VARY));
-        headers.reserve(entries);
+        // `Vary` first: joining the application's line adds no entry.
+        let new_vary = self.vary.and_then(|ours| add_vary(headers, ours));
+        // Room for the new entries only; reserving more than needed could
+        // grow the map for nothing.
+        headers.reserve(
+            usize::from(self.allow_origin.is_some())
+                + usize::from(self.allow_credentials)
+                + usize::from(self.expose.is_some())
+                + usize::from(new_vary.is_some()),
+        );
         if let Some(v) = self.allow_origin {
             headers.insert(ACCESS_CONTROL_ALLOW_ORIGIN, v);
         }
@@ -328,8 +332,8 @@ impl CorsHeaders {
         if let Some(v) = self.expose {
             headers.insert(ACCESS_CONTROL_EXPOSE_HEADERS, v);
         }
-        if let Some(v) = self.vary {
-            add_vary(headers, v);
+        if let Some(v) = new_vary {
+            headers.insert(VARY, v);
         }
     }
 
@@ -343,36 +347,26 @@ impl CorsHeaders {
 }
 
 /// Adds CORS's `Vary` names to the application's `Vary`, keeping every name
-/// the application listed: the names join the application's last `Vary`
-/// line (`Accept-Encoding, Origin` — some caches read only one line), and
-/// names already listed (or `*`) are not repeated.
+/// the application listed: they join its first line (`Accept-Encoding,
+/// Origin` — some caches read only one line), unless that line lists them
+/// already (or `*`). Returns the value to insert when the application set
+/// no `Vary`.
 ///
-/// The application's line is replaced in place, never through `insert` or
-/// `append`: on a full map those grow it even when no entry is added.
-fn add_vary(headers: &mut HeaderMap, ours: HeaderValue) {
-    if headers
-        .get_all(VARY)
-        .iter()
-        .any(|line| lists_all(line, &ours))
-    {
-        return;
-    }
-    let last = headers
-        .iter_mut()
-        .filter(|(name, _)| **name == VARY)
-        .map(|(_, value)| value)
-        .last();
-    match last {
-        None => {
-            headers.insert(VARY, ours);
-        }
-        Some(line) => match join(line.as_bytes(), ours.as_bytes()) {
-            Some(joined) => *line = joined,
+/// The line is changed in place: `insert` or `append` on a full map grow it
+/// even when no entry is added.
+fn add_vary(headers: &mut HeaderMap, ours: HeaderValue) -> Option<HeaderValue> {
+    let Some(first) = headers.get_mut(VARY) else {
+        return Some(ours);
+    };
+    if !lists_all(first, &ours) {
+        match join(first.as_bytes(), ours.as_bytes()) {
+            Some(joined) => *first = joined,
             None => {
                 headers.append(VARY, ours);
             }
-        },
+        }
     }
+    None
 }
 
 /// Whether `line` already varies on every name in `ours` (or on `*`).
@@ -489,7 +483,7 @@ mod tests {
         ]);
         let read = RequestHeaders::new(&Method::OPTIONS, &h);
         let decision = c.policy().decide(&read.descriptor());
-        let Action::Respond(response) = c.respond(&decision, &h) else {
+        let Action::Respond(response) = c.respond(&decision, &read) else {
             panic!("a preflight is answered by the layer");
         };
         assert_eq!(response.status(), StatusCode::OK);
@@ -520,7 +514,7 @@ mod tests {
         ]);
         let read = RequestHeaders::new(&Method::OPTIONS, &h);
         let decision = c.policy().decide(&read.descriptor());
-        let Action::Respond(response) = c.respond(&decision, &h) else {
+        let Action::Respond(response) = c.respond(&decision, &read) else {
             panic!("a preflight is answered by the layer");
         };
         assert_eq!(response.status(), StatusCode::FORBIDDEN);
@@ -539,7 +533,7 @@ mod tests {
         let h = map(&[("origin", "https://a.example")]);
         let read = RequestHeaders::new(&Method::GET, &h);
         let decision = c.policy().decide(&read.descriptor());
-        let Action::Forward(add) = c.respond(&decision, &h) else {
+        let Action::Forward(add) = c.respond(&decision, &read) else {
             panic!("an actual request reaches the handler");
         };
         let mut response = map(&[
@@ -566,22 +560,24 @@ mod tests {
             (&["Accept-Encoding"], &["Accept-Encoding, Origin"]),
             (&["accept-encoding, origin"], &["accept-encoding, origin"]),
             (&["*"], &["*"]),
-            (&["A", "B"], &["A", "B, Origin"]),
-            (&["A", "origin"], &["A", "origin"]),
+            (&["A", "B"], &["A, Origin", "B"]),
+            (&["origin", "A"], &["origin", "A"]),
         ];
         for (app, expected) in cases {
             let mut h = HeaderMap::new();
             for v in *app {
                 h.append(VARY, HeaderValue::from_static(v));
             }
-            add_vary(&mut h, origin.clone());
+            if let Some(v) = add_vary(&mut h, origin.clone()) {
+                h.insert(VARY, v);
+            }
             let got: Vec<_> = h.get_all(VARY).iter().collect();
             assert_eq!(&got, expected, "application sent {app:?}");
         }
         let long = "x".repeat(300);
         let mut h = HeaderMap::new();
         h.insert(VARY, HeaderValue::from_str(&long).unwrap());
-        add_vary(&mut h, origin);
+        assert_eq!(add_vary(&mut h, origin), None);
         assert_eq!(
             h[VARY].as_bytes(),
             alloc::format!("{long}, Origin").as_bytes()
@@ -599,7 +595,7 @@ mod tests {
         let read = RequestHeaders::new(&Method::GET, &h);
         let decision = c.policy().decide(&read.descriptor());
         assert!(!decision.is_allowed());
-        let Action::Forward(add) = c.respond(&decision, &h) else {
+        let Action::Forward(add) = c.respond(&decision, &read) else {
             panic!("an actual request reaches the handler");
         };
         let mut response = HeaderMap::new();

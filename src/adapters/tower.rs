@@ -57,7 +57,6 @@ use core::future::Future;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
-use ::http::request::Parts;
 use ::http::{Request, Response};
 use tower_layer::Layer;
 use tower_service::Service;
@@ -65,7 +64,19 @@ use tower_service::Service;
 use crate::http::{Action, Cors, CorsHeaders, RequestHeaders};
 use crate::{Decision, Policy};
 
-type Hook = dyn Fn(&Parts, &Decision<'_>) + Send + Sync;
+type Hook = dyn Fn(&RequestHead<'_>, &Decision<'_>) + Send + Sync;
+
+/// What the decision hook sees of a request: its head, borrowed.
+#[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
+pub struct RequestHead<'a> {
+    /// The method.
+    pub method: &'a ::http::Method,
+    /// The URI.
+    pub uri: &'a ::http::Uri,
+    /// The header lines.
+    pub headers: &'a ::http::HeaderMap,
+}
 
 /// Shared between every clone of the layer and its services.
 struct Shared {
@@ -107,12 +118,13 @@ impl CorsLayer {
         }
     }
 
-    /// Calls `hook` with every request's head and its decision, before the
-    /// response exists: the place to log (`Decision`'s `Display` is one
-    /// escaped line with the reason of a denial) or count.
+    /// Calls `hook` with every request's head (method, URI, headers;
+    /// the body is not part of it) and its decision, before the response
+    /// exists: the place to log (`Decision`'s `Display` is one escaped line
+    /// with the reason of a denial) or count.
     pub fn on_decision<F>(self, hook: F) -> Self
     where
-        F: Fn(&Parts, &Decision<'_>) + Send + Sync + 'static,
+        F: Fn(&RequestHead<'_>, &Decision<'_>) + Send + Sync + 'static,
     {
         CorsLayer {
             shared: Arc::new(Shared {
@@ -168,22 +180,26 @@ where
     }
 
     fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
-        let (parts, body) = request.into_parts();
         let action = {
             let cors = &self.shared.cors;
-            let read = RequestHeaders::from_parts(&parts);
+            let read = RequestHeaders::new(request.method(), request.headers());
             let decision = cors.policy().decide(&read.descriptor());
             if let Some(hook) = &self.shared.hook {
-                hook(&parts, &decision);
+                let head = RequestHead {
+                    method: request.method(),
+                    uri: request.uri(),
+                    headers: request.headers(),
+                };
+                hook(&head, &decision);
             }
-            cors.respond(&decision, &parts.headers)
+            cors.respond(&decision, &read)
         };
         let state = match action {
             Action::Respond(preflight) => State::Preflight {
                 response: Some(preflight),
             },
             Action::Forward(headers) => State::Inner {
-                future: self.inner.call(Request::from_parts(parts, body)),
+                future: self.inner.call(request),
                 headers: Some(headers),
             },
         };
