@@ -383,24 +383,14 @@ fn lists_all(line: &HeaderValue, ours: &HeaderValue) -> bool {
         .all(listed)
 }
 
-/// `first, second` as one value, built on the stack when short.
+/// `first, second` as one value: one allocation, handed to the value
+/// without a copy.
 fn join(first: &[u8], second: &[u8]) -> Option<HeaderValue> {
-    const SEP: &[u8] = b", ";
-    let len = first.len() + SEP.len() + second.len();
-    let mut stack = [0u8; 256];
-    let mut heap = alloc::vec::Vec::new();
-    let buf: &mut [u8] = if len <= stack.len() {
-        &mut stack[..len]
-    } else {
-        heap.resize(len, 0);
-        &mut heap
-    };
-    let (a, rest) = buf.split_at_mut(first.len());
-    let (b, c) = rest.split_at_mut(SEP.len());
-    a.copy_from_slice(first);
-    b.copy_from_slice(SEP);
-    c.copy_from_slice(second);
-    HeaderValue::from_bytes(buf).ok()
+    let mut joined = alloc::vec::Vec::with_capacity(first.len() + 2 + second.len());
+    joined.extend_from_slice(first);
+    joined.extend_from_slice(b", ");
+    joined.extend_from_slice(second);
+    HeaderValue::try_from(joined).ok()
 }
 
 #[cfg(test)]
