@@ -37,7 +37,7 @@
 //!         // Run the handler, then add the CORS headers to its response.
 //!         let mut response = Response::new("ok");
 //!         response.headers_mut().insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
-//!         cors_headers.apply(response.headers_mut());
+//!         cors.apply(cors_headers, response.headers_mut());
 //!         assert_eq!(response.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], "https://app.example.com");
 //!         // The application's `Vary` is kept; CORS adds its own names.
 //!         assert_eq!(response.headers()[header::VARY], "Accept-Encoding, Origin");
@@ -52,7 +52,7 @@
 //! [`HeaderValue`]s once, in [`Cors::new`], and cloned per request; echoed
 //! values (origin, requested method and headers) are clones of the
 //! request's own `HeaderValue`s. Cloning a `HeaderValue` copies no bytes
-//! (it shares them). [`CorsHeaders::apply`] reserves room first, so adding
+//! (it shares them). [`Cors::apply`] reserves room first, so adding
 //! CORS headers to a response grows its map at most once.
 
 use ::http::header::{
@@ -165,6 +165,9 @@ pub struct Cors {
     expose: Option<HeaderValue>,
     vary_simple: Option<HeaderValue>,
     vary_preflight: HeaderValue,
+    /// The application's `Vary` line last joined with `vary_simple`, and
+    /// the joined value.
+    joined_vary: std::sync::OnceLock<(HeaderValue, HeaderValue)>,
 }
 
 impl From<Policy> for Cors {
@@ -190,6 +193,7 @@ impl Cors {
             expose,
             vary_simple,
             vary_preflight,
+            joined_vary: std::sync::OnceLock::new(),
         }
     }
 
@@ -214,8 +218,8 @@ impl Cors {
                         add.allow_origin = self.allow_origin(h.value, request)
                     }
                     HeaderName::AllowCredentials => add.allow_credentials = true,
-                    HeaderName::ExposeHeaders => add.expose = self.expose.clone(),
-                    HeaderName::Vary => add.vary = Some(self.vary(h.value)),
+                    HeaderName::ExposeHeaders => add.expose = true,
+                    HeaderName::Vary => add.vary = true,
                     // Preflight-only headers never come with other kinds.
                     _ => {}
                 }
@@ -246,6 +250,75 @@ impl Cors {
         *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::FORBIDDEN);
         *response.headers_mut() = headers;
         Action::Respond(response)
+    }
+
+    /// Adds `add` to the response of the handler: `Access-Control-*`
+    /// values replace any the application set (the CORS layer decides
+    /// them); CORS's `Vary` names join the application's `Vary`, whose
+    /// names are all kept.
+    pub fn apply(&self, add: CorsHeaders, headers: &mut HeaderMap) {
+        // `Vary` first: joining the application's line adds no entry.
+        let new_vary = if add.vary {
+            self.add_vary(headers)
+        } else {
+            None
+        };
+        // Room for the new entries only; reserving more than needed could
+        // grow the map for nothing.
+        headers.reserve(
+            usize::from(add.allow_origin.is_some())
+                + usize::from(add.allow_credentials)
+                + usize::from(add.expose)
+                + usize::from(new_vary.is_some()),
+        );
+        if let Some(v) = add.allow_origin {
+            headers.insert(ACCESS_CONTROL_ALLOW_ORIGIN, v);
+        }
+        if add.allow_credentials {
+            headers.insert(ACCESS_CONTROL_ALLOW_CREDENTIALS, TRUE);
+        }
+        if let Some(v) = add.expose.then(|| self.expose.clone()).flatten() {
+            headers.insert(ACCESS_CONTROL_EXPOSE_HEADERS, v);
+        }
+        if let Some(v) = new_vary {
+            headers.insert(VARY, v);
+        }
+    }
+
+    /// Adds `Vary: Origin` to the application's `Vary`, keeping every name
+    /// the application listed: it joins the first line (`Accept-Encoding,
+    /// Origin` — some caches read only one line) unless that line lists it
+    /// already (or `*`). Returns the value to insert when the application
+    /// set no `Vary`.
+    ///
+    /// The line is changed in place (`insert` or `append` on a full map
+    /// grow it even when no entry is added), and the last join is kept:
+    /// applications mostly send the same `Vary` every time, which then
+    /// costs no allocation.
+    fn add_vary(&self, headers: &mut HeaderMap) -> Option<HeaderValue> {
+        let ours = self.vary_simple.as_ref()?;
+        let Some(first) = headers.get_mut(VARY) else {
+            return Some(ours.clone());
+        };
+        if let Some((app, joined)) = self.joined_vary.get() {
+            if app == first {
+                *first = joined.clone();
+                return None;
+            }
+        }
+        if lists_all(first, ours) {
+            return None;
+        }
+        match join(first.as_bytes(), ours.as_bytes()) {
+            Some(joined) => {
+                let _ = self.joined_vary.set((first.clone(), joined.clone()));
+                *first = joined;
+            }
+            None => {
+                headers.append(VARY, ours.clone());
+            }
+        }
+        None
     }
 
     fn allow_origin(&self, value: &[u8], request: &RequestHeaders<'_>) -> Option<HeaderValue> {
@@ -299,74 +372,20 @@ pub enum Action {
 }
 
 /// The CORS headers for the response of a request that reaches the
-/// application: owned (cheap clones), so they can wait for the handler.
+/// application, waiting for the handler: give them to [`Cors::apply`].
 #[derive(Clone, Debug, Default)]
 pub struct CorsHeaders {
     allow_origin: Option<HeaderValue>,
     allow_credentials: bool,
-    expose: Option<HeaderValue>,
-    vary: Option<HeaderValue>,
+    expose: bool,
+    vary: bool,
 }
 
 impl CorsHeaders {
-    /// Adds the headers to a response: `Access-Control-*` values replace
-    /// any the application set (the CORS layer decides them), `Vary` is
-    /// appended after the application's own, which is kept.
-    pub fn apply(self, headers: &mut HeaderMap) {
-        // `Vary` first: joining the application's line adds no entry.
-        let new_vary = self.vary.and_then(|ours| add_vary(headers, ours));
-        // Room for the new entries only; reserving more than needed could
-        // grow the map for nothing.
-        headers.reserve(
-            usize::from(self.allow_origin.is_some())
-                + usize::from(self.allow_credentials)
-                + usize::from(self.expose.is_some())
-                + usize::from(new_vary.is_some()),
-        );
-        if let Some(v) = self.allow_origin {
-            headers.insert(ACCESS_CONTROL_ALLOW_ORIGIN, v);
-        }
-        if self.allow_credentials {
-            headers.insert(ACCESS_CONTROL_ALLOW_CREDENTIALS, TRUE);
-        }
-        if let Some(v) = self.expose {
-            headers.insert(ACCESS_CONTROL_EXPOSE_HEADERS, v);
-        }
-        if let Some(v) = new_vary {
-            headers.insert(VARY, v);
-        }
-    }
-
     /// Whether there is nothing to add.
     pub fn is_empty(&self) -> bool {
-        self.allow_origin.is_none()
-            && !self.allow_credentials
-            && self.expose.is_none()
-            && self.vary.is_none()
+        self.allow_origin.is_none() && !self.allow_credentials && !self.expose && !self.vary
     }
-}
-
-/// Adds CORS's `Vary` names to the application's `Vary`, keeping every name
-/// the application listed: they join its first line (`Accept-Encoding,
-/// Origin` — some caches read only one line), unless that line lists them
-/// already (or `*`). Returns the value to insert when the application set
-/// no `Vary`.
-///
-/// The line is changed in place: `insert` or `append` on a full map grow it
-/// even when no entry is added.
-fn add_vary(headers: &mut HeaderMap, ours: HeaderValue) -> Option<HeaderValue> {
-    let Some(first) = headers.get_mut(VARY) else {
-        return Some(ours);
-    };
-    if !lists_all(first, &ours) {
-        match join(first.as_bytes(), ours.as_bytes()) {
-            Some(joined) => *first = joined,
-            None => {
-                headers.append(VARY, ours);
-            }
-        }
-    }
-    None
 }
 
 /// Whether `line` already varies on every name in `ours` (or on `*`).
@@ -530,7 +549,7 @@ mod tests {
             ("vary", "Accept-Encoding"),
             ("access-control-allow-origin", "*"),
         ]);
-        add.apply(&mut response);
+        c.apply(add, &mut response);
         let vary: Vec<_> = response.get_all(VARY).iter().collect();
         assert_eq!(vary, ["Accept-Encoding, Origin"]);
         let acao: Vec<_> = response
@@ -544,21 +563,24 @@ mod tests {
 
     #[test]
     fn vary_keeps_every_name_the_application_listed() {
-        let origin = HeaderValue::from_static("Origin");
+        let c = cors(&Config::new().allowed_origins(&["https://a.example"]));
         let cases: &[(&[&str], &[&str])] = &[
             (&[], &["Origin"]),
+            (&["Accept-Encoding"], &["Accept-Encoding, Origin"]),
+            // Again: the remembered join.
             (&["Accept-Encoding"], &["Accept-Encoding, Origin"]),
             (&["accept-encoding, origin"], &["accept-encoding, origin"]),
             (&["*"], &["*"]),
             (&["A", "B"], &["A, Origin", "B"]),
             (&["origin", "A"], &["origin", "A"]),
+            (&["Accept-Encoding"], &["Accept-Encoding, Origin"]),
         ];
         for (app, expected) in cases {
             let mut h = HeaderMap::new();
             for v in *app {
                 h.append(VARY, HeaderValue::from_static(v));
             }
-            if let Some(v) = add_vary(&mut h, origin.clone()) {
+            if let Some(v) = c.add_vary(&mut h) {
                 h.insert(VARY, v);
             }
             let got: Vec<_> = h.get_all(VARY).iter().collect();
@@ -567,7 +589,7 @@ mod tests {
         let long = "x".repeat(300);
         let mut h = HeaderMap::new();
         h.insert(VARY, HeaderValue::from_str(&long).unwrap());
-        assert_eq!(add_vary(&mut h, origin), None);
+        assert_eq!(c.add_vary(&mut h), None);
         assert_eq!(
             h[VARY].as_bytes(),
             alloc::format!("{long}, Origin").as_bytes()
@@ -589,7 +611,7 @@ mod tests {
             panic!("an actual request reaches the handler");
         };
         let mut response = HeaderMap::new();
-        add.apply(&mut response);
+        c.apply(add, &mut response);
         assert!(response.get(ACCESS_CONTROL_ALLOW_ORIGIN).is_none());
         assert_eq!(response[VARY], "Origin");
     }

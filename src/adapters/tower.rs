@@ -200,7 +200,7 @@ where
             },
             Action::Forward(headers) => State::Inner {
                 future: self.inner.call(request),
-                headers: Some(headers),
+                headers: Some((headers, self.shared.clone())),
             },
         };
         ResponseFuture { state }
@@ -219,7 +219,7 @@ pin_project_lite::pin_project! {
     #[project = StateProj]
     enum State<F> {
         Preflight { response: Option<Response<()>> },
-        Inner { #[pin] future: F, headers: Option<CorsHeaders> },
+        Inner { #[pin] future: F, headers: Option<(CorsHeaders, Arc<Shared>)> },
     }
 }
 
@@ -238,8 +238,8 @@ where
             }
             StateProj::Inner { future, headers } => {
                 let mut response = core::task::ready!(future.poll(cx))?;
-                if let Some(headers) = headers.take() {
-                    headers.apply(response.headers_mut());
+                if let Some((headers, shared)) = headers.take() {
+                    shared.cors.apply(headers, response.headers_mut());
                 }
                 Poll::Ready(Ok(response))
             }
