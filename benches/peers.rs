@@ -27,6 +27,9 @@ use http_body_util::Full;
 use hyper::body::Bytes;
 use tower::{service_fn, Layer, Service};
 
+#[path = "../tests/common/app.rs"]
+mod app;
+
 #[path = "../tests/common/counting.rs"]
 #[allow(dead_code)]
 mod counting;
@@ -95,14 +98,10 @@ const IMPLEMENTATIONS: [&str; 3] = ["baseline", "cors-engine", "peer"];
 
 type Body = Full<Bytes>;
 
-/// The application: `200 ok` with three headers, as the example server's.
+/// The application: the example server's (DESIGN §5).
 async fn app(_: Request<Body>) -> Result<Response<Body>, Infallible> {
-    let mut response = Response::new(Full::new(Bytes::from_static(b"ok")));
-    let h = response.headers_mut();
-    h.insert("x-handler", HeaderValue::from_static("app"));
-    h.insert("vary", HeaderValue::from_static("Accept-Encoding"));
-    h.insert("x-total-count", HeaderValue::from_static("42"));
-    Ok(response)
+    let body = Full::new(Bytes::from_static(app::BODY.as_bytes()));
+    Ok(app::http_response(body))
 }
 
 /// A request whose header values share their bytes, as hyper's parser
@@ -182,18 +181,10 @@ mod actix {
     use actix_web::dev::{Service, ServiceResponse};
     use actix_web::http::header::HeaderValue;
     use actix_web::test::{self, TestRequest};
-    use actix_web::{web, App, HttpResponse};
+    use actix_web::{web, App};
     use criterion::{BatchSize, Criterion};
 
     use super::{counting, Allocs, Scenario, CONFIG, HEADERS, METHODS, ORIGINS, SCENARIOS};
-
-    async fn app() -> HttpResponse {
-        HttpResponse::Ok()
-            .insert_header(("x-handler", "app"))
-            .insert_header(("vary", "Accept-Encoding"))
-            .insert_header(("x-total-count", "42"))
-            .body("ok")
-    }
 
     fn request((_, method, lines): Scenario) -> actix_http::Request {
         let method = actix_web::http::Method::from_bytes(method.as_bytes()).expect("method");
@@ -245,16 +236,20 @@ mod actix {
     pub fn benches(c: &mut Criterion, allocs: &mut Allocs) {
         let rt = actix_web::rt::System::new();
         let policy = cors_engine::Policy::compile(&CONFIG).expect("valid policy");
-        let baseline = rt.block_on(test::init_service(App::new().default_service(web::to(app))));
+        let baseline = rt.block_on(test::init_service(
+            App::new().default_service(web::to(super::app::actix_handler)),
+        ));
         bench(c, "baseline", baseline, allocs);
         let ours = rt.block_on(test::init_service(
             App::new()
                 .wrap(cors_engine::actix::Cors::new(policy))
-                .default_service(web::to(app)),
+                .default_service(web::to(super::app::actix_handler)),
         ));
         bench(c, "cors-engine", ours, allocs);
         let peer = rt.block_on(test::init_service(
-            App::new().wrap(actix_cors()).default_service(web::to(app)),
+            App::new()
+                .wrap(actix_cors())
+                .default_service(web::to(super::app::actix_handler)),
         ));
         bench(c, "peer", peer, allocs);
     }

@@ -21,15 +21,6 @@ use common::spec::{CREDENTIALED, POLICIES};
 use cors_engine::actix::Cors;
 use cors_engine::{Decision, Policy};
 
-/// The DESIGN §5 application handler: every method, every path.
-async fn app_handler() -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header(("X-Handler", "app"))
-        .insert_header((header::VARY, "Accept-Encoding"))
-        .insert_header(("X-Total-Count", "42"))
-        .body("ok")
-}
-
 /// A 500 from a handler, with the application's own `Vary`.
 async fn failing_handler() -> HttpResponse {
     HttpResponse::InternalServerError()
@@ -88,9 +79,9 @@ fn start(policy: Policy) -> SocketAddr {
                     .service(
                         web::scope("/refused")
                             .wrap_fn(refuse)
-                            .default_service(web::to(app_handler)),
+                            .default_service(web::to(common::app::actix_handler)),
                     )
-                    .default_service(web::to(app_handler))
+                    .default_service(web::to(common::app::actix_handler))
             })
             .workers(1)
             .disable_signals()
@@ -204,7 +195,7 @@ async fn err_from_the_inner_service_stays_err_of_its_own_type() {
         App::new().wrap(Cors::new(policy)).service(
             web::scope("")
                 .wrap_fn(refuse)
-                .default_service(web::to(app_handler)),
+                .default_service(web::to(common::app::actix_handler)),
         ),
     )
     .await;
@@ -385,7 +376,7 @@ async fn the_decision_hook_sees_every_decision() {
     let app = actix_test::init_service(
         App::new()
             .wrap(Cors::new(policy).on_decision(count_denials))
-            .default_service(web::to(app_handler)),
+            .default_service(web::to(common::app::actix_handler)),
     )
     .await;
     let before = DENIALS.load(Ordering::Relaxed);
@@ -412,7 +403,7 @@ async fn preflight_never_reaches_the_application() {
                 srv.call(req)
             })
             .wrap(Cors::new(policy))
-            .default_service(web::to(app_handler)),
+            .default_service(web::to(common::app::actix_handler)),
     )
     .await;
     let request = actix_test::TestRequest::default()

@@ -18,7 +18,7 @@ use actix_web::dev::{Service, ServiceResponse};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::test::{call_service, init_service, TestRequest};
-use actix_web::{web, App, Error, HttpResponse};
+use actix_web::{web, App, Error};
 use common::counting::{allocations, Counting};
 use cors_engine::actix::Cors;
 use cors_engine::{Config, Policy};
@@ -36,15 +36,6 @@ fn config() -> Config<'static, 'static> {
         .exposed_headers(&["x-total-count"])
         .allow_credentials(true)
         .max_age(600)
-}
-
-/// The DESIGN §5 application handler.
-async fn app_handler() -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header(("X-Handler", "app"))
-        .insert_header((header::VARY, "Accept-Encoding"))
-        .insert_header(("X-Total-Count", "42"))
-        .body("ok")
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -103,11 +94,12 @@ where
 #[actix_web::test]
 async fn cors_overhead_is_at_most_two_allocations_per_request() {
     let policy = Policy::compile(&config()).expect("valid policy");
-    let baseline = init_service(App::new().default_service(web::to(app_handler))).await;
+    let baseline =
+        init_service(App::new().default_service(web::to(common::app::actix_handler))).await;
     let with_cors = init_service(
         App::new()
             .wrap(Cors::new(policy))
-            .default_service(web::to(app_handler)),
+            .default_service(web::to(common::app::actix_handler)),
     )
     .await;
     let actix_cors = init_service(
@@ -121,7 +113,7 @@ async fn cors_overhead_is_at_most_two_allocations_per_request() {
                     .supports_credentials()
                     .max_age(600),
             )
-            .default_service(web::to(app_handler)),
+            .default_service(web::to(common::app::actix_handler)),
     )
     .await;
 

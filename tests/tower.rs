@@ -20,14 +20,9 @@ use cors_engine::{Config, Policy};
 use http::{HeaderValue, Request, Response, StatusCode};
 use tower::{service_fn, Layer, ServiceExt};
 
-/// The DESIGN §5 application handler.
+/// The DESIGN §5 application handler's response.
 fn app_response() -> Response<Body> {
-    let mut response = Response::new(Body::from("ok"));
-    let h = response.headers_mut();
-    h.insert("x-handler", HeaderValue::from_static("app"));
-    h.insert("vary", HeaderValue::from_static("Accept-Encoding"));
-    h.insert("x-total-count", HeaderValue::from_static("42"));
-    response
+    common::app::http_response(Body::from(common::app::BODY))
 }
 
 /// Starts one server per named policy on a shared runtime thread; `serve`

@@ -25,15 +25,10 @@ const CONFIG: Config = Config::new()
     .allow_credentials(true)
     .max_age(600);
 
-/// The application: a response with three headers (its map already holds
-/// the CORS headers' room, as real responses' maps usually do not).
+/// The DESIGN §5 application handler.
 async fn app(_: Request<Full<Bytes>>) -> Result<Response<Full<Bytes>>, Infallible> {
-    let mut response = Response::new(Full::new(Bytes::from_static(b"ok")));
-    let h = response.headers_mut();
-    h.insert("x-handler", HeaderValue::from_static("app"));
-    h.insert("vary", HeaderValue::from_static("Accept-Encoding"));
-    h.insert("x-total-count", HeaderValue::from_static("42"));
-    Ok(response)
+    let body = Full::new(Bytes::from_static(common::app::BODY.as_bytes()));
+    Ok(common::app::http_response(body))
 }
 
 /// A request whose header values share their bytes, as a server's parser

@@ -731,7 +731,7 @@ Vary: Origin, Access-Control-Request-Method, Access-Control-Request-Headers\r\n"
         assert_eq!(write_headers(d.headers(), &mut buf), Ok(expected.len()));
         assert_eq!(buf.get(..expected.len()), Some(expected));
 
-        let mut s = Text::default();
+        let mut s = Text::new();
         assert_eq!(write_headers_fmt(d.headers(), &mut s), Ok(()));
         assert_eq!(s.as_bytes(), expected);
 
@@ -801,14 +801,14 @@ Vary: Origin, Access-Control-Request-Method, Access-Control-Request-Headers\r\n"
                 })
             );
             assert!(buf.iter().all(|&b| b == 0xAA));
-            let mut s = Text::default();
+            let mut s = Text::new();
             assert_eq!(
                 write_headers_fmt(&headers, &mut s),
                 Err(WriteError::InvalidValue {
                     name: HeaderName::AllowHeaders
                 })
             );
-            assert!(s.as_bytes().is_empty());
+            assert!(s.is_empty());
         }
         // A tab inside a value is a valid field value.
         let headers = Headers {
@@ -916,13 +916,13 @@ Content-Length: 0\r\n"[..]
     #[test]
     fn errors_display() {
         use core::fmt::Write;
-        let mut s = Text::default();
+        let mut s = Text::new();
         let _ = write!(s, "{}", WriteError::BufferTooSmall { needed: 42 });
         assert_eq!(
             s.as_bytes(),
             b"buffer too small for the CORS headers: 42 bytes needed"
         );
-        let mut s = Text::default();
+        let mut s = Text::new();
         let _ = write!(
             s,
             "{}",
@@ -936,35 +936,5 @@ Content-Length: 0\r\n"[..]
     }
 
     /// A `fmt::Write` sink on the stack (the tests run without `alloc` too).
-    struct Text {
-        buf: [u8; 1024],
-        len: usize,
-    }
-
-    impl Default for Text {
-        fn default() -> Self {
-            Text {
-                buf: [0; 1024],
-                len: 0,
-            }
-        }
-    }
-
-    impl Text {
-        fn as_bytes(&self) -> &[u8] {
-            &self.buf[..self.len]
-        }
-    }
-
-    impl fmt::Write for Text {
-        fn write_str(&mut self, s: &str) -> fmt::Result {
-            let end = self.len + s.len();
-            self.buf
-                .get_mut(self.len..end)
-                .ok_or(fmt::Error)?
-                .copy_from_slice(s.as_bytes());
-            self.len = end;
-            Ok(())
-        }
-    }
+    type Text = heapless::String<1024>;
 }

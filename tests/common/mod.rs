@@ -4,6 +4,7 @@
 //! it, hence the `dead_code` allowance.
 #![allow(dead_code)]
 
+pub mod app;
 pub mod counting;
 pub mod http_table;
 pub mod spec;
