@@ -106,6 +106,7 @@ use core::task::{Context, Poll};
 use std::future::{ready, Ready};
 use std::sync::Arc;
 
+use super::vary;
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform};
 use actix_web::http::header::{self, HeaderMap, HeaderValue};
@@ -423,13 +424,13 @@ fn add_vary(map: &mut HeaderMap, ours: HeaderValue) {
     let vary = map.get_all(header::VARY).as_slice();
     if vary
         .iter()
-        .any(|line| lists_all(line.as_bytes(), ours.as_bytes()))
+        .any(|line| vary::lists_all(line.as_bytes(), ours.as_bytes()))
     {
         return;
     }
-    let joined = vary
-        .first()
-        .and_then(|line| join(line.as_bytes(), ours.as_bytes()));
+    let joined = vary.first().and_then(|line| {
+        HeaderValue::try_from(vary::joined(line.as_bytes(), ours.as_bytes())).ok()
+    });
     match (map.get_mut(header::VARY), joined) {
         (Some(line), Some(joined)) => *line = joined,
         (Some(_), None) => map.append(header::VARY, ours),
@@ -437,28 +438,6 @@ fn add_vary(map: &mut HeaderMap, ours: HeaderValue) {
             map.insert(header::VARY, ours);
         }
     }
-}
-
-/// Whether the `Vary` value `line` lists every name in `ours`, or `*`.
-fn lists_all(line: &[u8], ours: &[u8]) -> bool {
-    let listed = |name: &[u8]| {
-        line.split(|&b| b == b',')
-            .map(<[u8]>::trim_ascii)
-            .any(|n| n == b"*" || n.eq_ignore_ascii_case(name))
-    };
-    ours.split(|&b| b == b',')
-        .map(<[u8]>::trim_ascii)
-        .all(listed)
-}
-
-/// `first, second` as one header value, in one allocation.
-fn join(first: &[u8], second: &[u8]) -> Option<HeaderValue> {
-    let mut joined = std::vec::Vec::with_capacity(first.len() + 2 + second.len());
-    joined.extend_from_slice(first);
-    joined.extend_from_slice(b", ");
-    joined.extend_from_slice(second);
-    // From a `Vec` whose length is its capacity: no copy, no allocation.
-    HeaderValue::try_from(joined).ok()
 }
 
 pin_project! {

@@ -62,6 +62,7 @@ use ::http::header::{
 };
 use ::http::{HeaderMap, HeaderValue, Method, Response, StatusCode};
 
+use super::vary;
 use crate::limits::MAX_REQUEST_HEADER_LINES;
 use crate::{Decision, HeaderName, Policy, RequestDescriptor, SingleHeader};
 
@@ -306,10 +307,10 @@ impl Cors {
                 return None;
             }
         }
-        if lists_all(first, ours) {
+        if vary::lists_all(first.as_bytes(), ours.as_bytes()) {
             return None;
         }
-        match join(first.as_bytes(), ours.as_bytes()) {
+        match HeaderValue::try_from(vary::joined(first.as_bytes(), ours.as_bytes())).ok() {
             Some(joined) => {
                 let _ = self.joined_vary.set((first.clone(), joined.clone()));
                 *first = joined;
@@ -386,30 +387,6 @@ impl CorsHeaders {
     pub fn is_empty(&self) -> bool {
         self.allow_origin.is_none() && !self.allow_credentials && !self.expose && !self.vary
     }
-}
-
-/// Whether `line` already varies on every name in `ours` (or on `*`).
-fn lists_all(line: &HeaderValue, ours: &HeaderValue) -> bool {
-    let listed = |name: &[u8]| {
-        line.as_bytes()
-            .split(|&b| b == b',')
-            .map(<[u8]>::trim_ascii)
-            .any(|n| n == b"*" || n.eq_ignore_ascii_case(name))
-    };
-    ours.as_bytes()
-        .split(|&b| b == b',')
-        .map(<[u8]>::trim_ascii)
-        .all(listed)
-}
-
-/// `first, second` as one value: one allocation, handed to the value
-/// without a copy.
-fn join(first: &[u8], second: &[u8]) -> Option<HeaderValue> {
-    let mut joined = alloc::vec::Vec::with_capacity(first.len() + 2 + second.len());
-    joined.extend_from_slice(first);
-    joined.extend_from_slice(b", ");
-    joined.extend_from_slice(second);
-    HeaderValue::try_from(joined).ok()
 }
 
 #[cfg(test)]

@@ -9,3 +9,5 @@ pub mod h1;
 pub mod http;
 #[cfg(feature = "tower")]
 pub mod tower;
+#[cfg(any(feature = "http", feature = "actix"))]
+mod vary;
