@@ -220,8 +220,8 @@ impl Cors {
                     }
                     HeaderName::AllowCredentials => add.allow_credentials = true,
                     HeaderName::ExposeHeaders => add.expose = true,
-                    HeaderName::Vary => add.vary = true,
-                    // Preflight-only headers never come with other kinds.
+                    // `Vary` is the policy's (see `add_vary`); the others
+                    // come with preflights only.
                     _ => {}
                 }
             }
@@ -241,7 +241,7 @@ impl Cors {
                 }
                 HeaderName::MaxAge => self.max_age.clone(),
                 HeaderName::ExposeHeaders => self.expose.clone(),
-                HeaderName::Vary => Some(self.vary(h.value)),
+                HeaderName::Vary => Some(self.vary_preflight.clone()),
             };
             if let Some(value) = value {
                 headers.append(http_name(h.name), value);
@@ -259,11 +259,7 @@ impl Cors {
     /// names are all kept.
     pub fn apply(&self, add: CorsHeaders, headers: &mut HeaderMap) {
         // `Vary` first: joining the application's line adds no entry.
-        let new_vary = if add.vary {
-            self.add_vary(headers)
-        } else {
-            None
-        };
+        let new_vary = self.add_vary(headers);
         // Room for the new entries only; reserving more than needed could
         // grow the map for nothing.
         headers.reserve(
@@ -286,7 +282,8 @@ impl Cors {
         }
     }
 
-    /// Adds `Vary: Origin` to the application's `Vary`, keeping every name
+    /// Adds `Vary: Origin`, unless the policy answers every origin alike,
+    /// to the application's `Vary`, keeping every name
     /// the application listed: it joins the first line (`Accept-Encoding,
     /// Origin` — some caches read only one line) unless that line lists it
     /// already (or `*`). Returns the value to insert when the application
@@ -327,13 +324,6 @@ impl Cors {
             Some(STAR)
         } else {
             echo(value, request.origin)
-        }
-    }
-
-    fn vary(&self, value: &[u8]) -> HeaderValue {
-        match &self.vary_simple {
-            Some(simple) if simple.as_bytes() == value => simple.clone(),
-            _ => self.vary_preflight.clone(),
         }
     }
 }
@@ -379,13 +369,13 @@ pub struct CorsHeaders {
     allow_origin: Option<HeaderValue>,
     allow_credentials: bool,
     expose: bool,
-    vary: bool,
 }
 
 impl CorsHeaders {
-    /// Whether there is nothing to add.
+    /// Whether there is no `Access-Control-*` header to add (`Vary` is
+    /// added whenever the policy depends on the origin).
     pub fn is_empty(&self) -> bool {
-        self.allow_origin.is_none() && !self.allow_credentials && !self.expose && !self.vary
+        self.allow_origin.is_none() && !self.allow_credentials && !self.expose
     }
 }
 
