@@ -64,7 +64,8 @@ use ::http::{HeaderMap, HeaderValue, Method, Response, StatusCode};
 
 use super::vary;
 use crate::limits::MAX_REQUEST_HEADER_LINES;
-use crate::{Decision, HeaderName, Policy, RequestDescriptor, SingleHeader};
+use crate::token::trim_ows;
+use crate::{Decision, HeaderName, Headers, Policy, RequestDescriptor, SingleHeader};
 
 /// `Access-Control-Allow-Private-Network` and its request counterpart are
 /// not among `http`'s constants.
@@ -169,6 +170,10 @@ pub struct Cors {
     /// The application's `Vary` line last joined with `vary_simple`, and
     /// the joined value.
     joined_vary: std::sync::OnceLock<(HeaderValue, HeaderValue)>,
+    /// Preflight header maps by shape (see `preflight_headers`). A policy
+    /// gives a handful of shapes: allowed with and without requested
+    /// headers, denied, and the same with private network access.
+    preflight_templates: [std::sync::OnceLock<(u8, HeaderMap)>; 6],
 }
 
 impl From<Policy> for Cors {
@@ -195,6 +200,7 @@ impl Cors {
             vary_simple,
             vary_preflight,
             joined_vary: std::sync::OnceLock::new(),
+            preflight_templates: Default::default(),
         }
     }
 
@@ -211,46 +217,146 @@ impl Cors {
     /// headers, an empty body); the application handler must not run. For
     /// anything else, the headers to add to the handler's response.
     pub fn respond(&self, decision: &Decision<'_>, request: &RequestHeaders<'_>) -> Action {
-        let Some(status) = decision.preflight_status() else {
-            let mut add = CorsHeaders::default();
-            for h in decision.headers() {
-                match h.name {
-                    HeaderName::AllowOrigin => {
-                        add.allow_origin = self.allow_origin(h.value, request)
-                    }
-                    HeaderName::AllowCredentials => add.allow_credentials = true,
-                    HeaderName::ExposeHeaders => add.expose = true,
-                    // `Vary` is the policy's (see `add_vary`); the others
-                    // come with preflights only.
-                    _ => {}
-                }
-            }
-            return Action::Forward(add);
-        };
-        let mut headers = HeaderMap::with_capacity(decision.headers().len());
-        let mut lines = request.line_values[..request.line_count].iter().flatten();
-        for h in decision.headers() {
-            let value = match h.name {
-                HeaderName::AllowOrigin => self.allow_origin(h.value, request),
-                HeaderName::AllowCredentials | HeaderName::AllowPrivateNetwork => Some(TRUE),
-                HeaderName::AllowMethods => echo(h.value, request.request_method),
-                // Each echoed line in request order: clone the line it came
-                // from when the bytes are the same.
-                HeaderName::AllowHeaders => {
-                    echo(h.value, lines.find(|l| l.as_bytes() == h.value).copied())
-                }
-                HeaderName::MaxAge => self.max_age.clone(),
-                HeaderName::ExposeHeaders => self.expose.clone(),
-                HeaderName::Vary => Some(self.vary_preflight.clone()),
-            };
-            if let Some(value) = value {
-                headers.append(http_name(h.name), value);
+        // The decision's fields are read directly: this is the hot path,
+        // and `Headers::iter` would visit every possible header.
+        match decision.preflight_status {
+            None => Action::Forward(self.forward_headers(decision, request)),
+            Some(status) => {
+                let mut response = Response::new(());
+                *response.status_mut() = preflight_status(status);
+                *response.headers_mut() = self.preflight_headers(&decision.headers, request);
+                Action::Respond(response)
             }
         }
-        let mut response = Response::new(());
-        *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::FORBIDDEN);
-        *response.headers_mut() = headers;
-        Action::Respond(response)
+    }
+
+    /// [`Action::Forward`]'s headers. The decision's fields are read
+    /// directly: this is the hot path, and `Headers::iter` would visit
+    /// every possible header.
+    pub(crate) fn forward_headers(
+        &self,
+        decision: &Decision<'_>,
+        request: &RequestHeaders<'_>,
+    ) -> CorsHeaders {
+        let h = &decision.headers;
+        CorsHeaders {
+            allow_origin: h.allow_origin.and_then(|v| self.allow_origin(v, request)),
+            allow_credentials: h.allow_credentials,
+            expose: h.expose_headers.is_some(),
+        }
+    }
+
+    /// The headers of a preflight response.
+    ///
+    /// A map of the same shape (the same names in the same order) is built
+    /// once and kept, with the policy's values in place; each preflight
+    /// clones it and puts the echoed values in. Cloning costs the same two
+    /// allocations as a new map but none of the hashing and probing of
+    /// inserting each header.
+    pub(crate) fn preflight_headers(
+        &self,
+        h: &Headers<'_>,
+        request: &RequestHeaders<'_>,
+    ) -> HeaderMap {
+        // The template fits one non-empty requested-headers line (what
+        // browsers send) or none.
+        let mut non_empty = (h.allow_headers.iter().enumerate())
+            .filter(|(_, line)| !trim_ows(line).is_empty())
+            .map(|(i, _)| i);
+        let acah = non_empty.next();
+        let template = match non_empty.next() {
+            None => self.preflight_template(h, acah.is_some()),
+            Some(_) => None,
+        };
+        let Some(mut headers) = template else {
+            return self.build_preflight_headers(h, request);
+        };
+        for (name, value) in headers.iter_mut() {
+            let echoed = if name == ACCESS_CONTROL_ALLOW_ORIGIN {
+                h.allow_origin.and_then(|v| self.allow_origin(v, request))
+            } else if name == ACCESS_CONTROL_ALLOW_METHODS {
+                h.allow_methods
+                    .and_then(|v| echo(v, request.request_method))
+            } else if name == ACCESS_CONTROL_ALLOW_HEADERS {
+                acah.and_then(|i| {
+                    let line = request.line_values.get(i).copied().flatten();
+                    echo(trim_ows(h.allow_headers[i]), line)
+                })
+            } else {
+                continue;
+            };
+            // A value the request could not give is left out of the
+            // template's shape, so this only fails on impossible input.
+            if let Some(echoed) = echoed {
+                *value = echoed;
+            }
+        }
+        headers
+    }
+
+    /// The kept map for the shape of `h` (at most one
+    /// `Access-Control-Allow-Headers` line), building it on first use; `None`
+    /// once every slot holds another shape.
+    fn preflight_template(&self, h: &Headers<'_>, acah: bool) -> Option<HeaderMap> {
+        let shape = u8::from(h.allow_origin.is_some())
+            | u8::from(h.allow_credentials) << 1
+            | u8::from(h.allow_methods.is_some()) << 2
+            | u8::from(acah) << 3
+            | u8::from(h.max_age.is_some()) << 4
+            | u8::from(h.allow_private_network) << 5
+            | u8::from(h.expose_headers.is_some()) << 6
+            | u8::from(h.vary.is_some()) << 7;
+        self.preflight_templates.iter().find_map(|slot| {
+            let (kept, map) = slot.get_or_init(|| (shape, self.template(h)));
+            (*kept == shape).then(|| map.clone())
+        })
+    }
+
+    /// A map with `h`'s names in order: the policy's values, and an empty
+    /// placeholder for each value echoed from the request.
+    fn template(&self, h: &Headers<'_>) -> HeaderMap {
+        let mut map = HeaderMap::with_capacity(h.len());
+        for header in h {
+            let value = self
+                .fixed_value(header.name)
+                .unwrap_or(HeaderValue::from_static(""));
+            map.append(http_name(header.name), value);
+        }
+        map
+    }
+
+    /// For requests the template does not fit: `h` header by header.
+    fn build_preflight_headers(&self, h: &Headers<'_>, request: &RequestHeaders<'_>) -> HeaderMap {
+        let mut map = HeaderMap::with_capacity(h.len());
+        let mut lines = request.line_values[..request.line_count].iter().flatten();
+        for header in h {
+            let value = match header.name {
+                HeaderName::AllowOrigin => self.allow_origin(header.value, request),
+                HeaderName::AllowMethods => echo(header.value, request.request_method),
+                // Each echoed line in request order: clone the line it came
+                // from when the bytes are the same.
+                HeaderName::AllowHeaders => echo(
+                    header.value,
+                    lines.find(|l| l.as_bytes() == header.value).copied(),
+                ),
+                name => self.fixed_value(name),
+            };
+            if let Some(value) = value {
+                map.append(http_name(header.name), value);
+            }
+        }
+        map
+    }
+
+    /// The value of a header that does not come from the request.
+    fn fixed_value(&self, name: HeaderName) -> Option<HeaderValue> {
+        match name {
+            HeaderName::AllowCredentials | HeaderName::AllowPrivateNetwork => Some(TRUE),
+            HeaderName::MaxAge => self.max_age.clone(),
+            HeaderName::ExposeHeaders => self.expose.clone(),
+            HeaderName::Vary => Some(self.vary_preflight.clone()),
+            HeaderName::AllowOrigin | HeaderName::AllowMethods | HeaderName::AllowHeaders => None,
+        }
     }
 
     /// Adds `add` to the response of the handler: `Access-Control-*`
@@ -326,6 +432,11 @@ impl Cors {
             echo(value, request.origin)
         }
     }
+}
+
+/// The status of a preflight response (the policy's are 200, 204 and 403).
+pub(crate) fn preflight_status(status: u16) -> StatusCode {
+    StatusCode::from_u16(status).unwrap_or(StatusCode::FORBIDDEN)
 }
 
 /// An echoed value: the request's own `HeaderValue` when its bytes are the

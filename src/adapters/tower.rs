@@ -57,11 +57,11 @@ use core::future::Future;
 use core::pin::Pin;
 use core::task::{Context, Poll};
 
-use ::http::{Request, Response};
+use ::http::{HeaderMap, Request, Response, StatusCode};
 use tower_layer::Layer;
 use tower_service::Service;
 
-use crate::http::{Action, Cors, CorsHeaders, RequestHeaders};
+use crate::http::{preflight_status, Cors, CorsHeaders, RequestHeaders};
 use crate::{Decision, Policy};
 
 type Hook = dyn Fn(&RequestHead<'_>, &Decision<'_>) + Send + Sync;
@@ -180,28 +180,33 @@ where
     }
 
     fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
-        let action = {
-            let cors = &self.shared.cors;
-            let read = RequestHeaders::new(request.method(), request.headers());
-            let decision = cors.policy().decide(&read.descriptor());
-            if let Some(hook) = &self.shared.hook {
-                let head = RequestHead {
-                    method: request.method(),
-                    uri: request.uri(),
-                    headers: request.headers(),
-                };
-                hook(&head, &decision);
+        // `Cors::respond`'s two halves, without its `Action`: moving a
+        // whole `Response` through an enum costs more than the decision.
+        let cors = &self.shared.cors;
+        let read = RequestHeaders::new(request.method(), request.headers());
+        let decision = cors.policy().decide(&read.descriptor());
+        if let Some(hook) = &self.shared.hook {
+            let head = RequestHead {
+                method: request.method(),
+                uri: request.uri(),
+                headers: request.headers(),
+            };
+            hook(&head, &decision);
+        }
+        let state = match decision.preflight_status() {
+            Some(status) => State::Preflight {
+                answer: Some((
+                    preflight_status(status),
+                    cors.preflight_headers(decision.headers(), &read),
+                )),
+            },
+            None => {
+                let headers = cors.forward_headers(&decision, &read);
+                State::Inner {
+                    future: self.inner.call(request),
+                    headers: Some((headers, self.shared.clone())),
+                }
             }
-            cors.respond(&decision, &read)
-        };
-        let state = match action {
-            Action::Respond(preflight) => State::Preflight {
-                response: Some(preflight),
-            },
-            Action::Forward(headers) => State::Inner {
-                future: self.inner.call(request),
-                headers: Some((headers, self.shared.clone())),
-            },
         };
         ResponseFuture { state }
     }
@@ -218,7 +223,7 @@ pin_project_lite::pin_project! {
 pin_project_lite::pin_project! {
     #[project = StateProj]
     enum State<F> {
-        Preflight { response: Option<Response<()>> },
+        Preflight { answer: Option<(StatusCode, HeaderMap)> },
         Inner { #[pin] future: F, headers: Option<(CorsHeaders, Arc<Shared>)> },
     }
 }
@@ -232,9 +237,13 @@ where
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         match self.project().state.project() {
-            StateProj::Preflight { response } => {
-                let response = response.take().unwrap_or_default();
-                Poll::Ready(Ok(response.map(|()| B::default())))
+            StateProj::Preflight { answer } => {
+                let mut response = Response::new(B::default());
+                if let Some((status, headers)) = answer.take() {
+                    *response.status_mut() = status;
+                    *response.headers_mut() = headers;
+                }
+                Poll::Ready(Ok(response))
             }
             StateProj::Inner { future, headers } => {
                 let mut response = core::task::ready!(future.poll(cx))?;
