@@ -99,6 +99,7 @@ impl<'a> RequestHeaders<'a> {
     ///
     /// One pass over the header lines: for the few headers of a request,
     /// comparing names beats hashing four of them for lookups.
+    #[inline]
     pub fn new(method: &'a Method, headers: &'a HeaderMap) -> Self {
         let mut read = RequestHeaders {
             method: method.as_str().as_bytes(),
@@ -145,6 +146,7 @@ impl<'a> RequestHeaders<'a> {
     }
 
     /// The descriptor to give [`Policy::decide`](crate::Policy::decide).
+    #[inline]
     pub fn descriptor(&self) -> RequestDescriptor<'_> {
         RequestDescriptor {
             method: self.method,
@@ -170,10 +172,10 @@ pub struct Cors {
     /// The application's `Vary` line last joined with `vary_simple`, and
     /// the joined value.
     joined_vary: std::sync::OnceLock<(HeaderValue, HeaderValue)>,
-    /// Preflight header maps by shape (see `preflight_headers`). A policy
-    /// gives a handful of shapes: allowed with and without requested
-    /// headers, denied, and the same with private network access.
-    preflight_templates: [std::sync::OnceLock<(u8, HeaderMap)>; 6],
+    /// Preflight header maps by shape (see `preflight_headers`). One policy
+    /// gives at most five: allowed, with or without requested headers,
+    /// with or without private network access; and denied.
+    preflight_templates: [std::sync::OnceLock<(u8, HeaderMap)>; 5],
 }
 
 impl From<Policy> for Cors {
@@ -233,6 +235,7 @@ impl Cors {
     /// [`Action::Forward`]'s headers. The decision's fields are read
     /// directly: this is the hot path, and `Headers::iter` would visit
     /// every possible header.
+    #[inline]
     pub(crate) fn forward_headers(
         &self,
         decision: &Decision<'_>,
@@ -271,25 +274,26 @@ impl Cors {
         let Some(mut headers) = template else {
             return self.build_preflight_headers(h, request);
         };
-        for (name, value) in headers.iter_mut() {
-            let echoed = if name == ACCESS_CONTROL_ALLOW_ORIGIN {
-                h.allow_origin.and_then(|v| self.allow_origin(v, request))
-            } else if name == ACCESS_CONTROL_ALLOW_METHODS {
-                h.allow_methods
-                    .and_then(|v| echo(v, request.request_method))
-            } else if name == ACCESS_CONTROL_ALLOW_HEADERS {
-                acah.and_then(|i| {
-                    let line = request.line_values.get(i).copied().flatten();
-                    echo(trim_ows(h.allow_headers[i]), line)
-                })
-            } else {
-                continue;
-            };
-            // A value the request could not give is left out of the
-            // template's shape, so this only fails on impossible input.
-            if let Some(echoed) = echoed {
-                *value = echoed;
+        // The template holds `h`'s headers in `Headers::iter` order, one
+        // entry each, and the echoed ones come first: walk to them.
+        let mut values = headers.values_mut();
+        let mut put = |value: Option<HeaderValue>| {
+            if let (Some(slot), Some(value)) = (values.next(), value) {
+                *slot = value;
             }
+        };
+        if let Some(origin) = h.allow_origin {
+            put(self.allow_origin(origin, request));
+        }
+        if h.allow_credentials {
+            put(None);
+        }
+        if let Some(method) = h.allow_methods {
+            put(echo(method, request.request_method));
+        }
+        if let Some(i) = acah {
+            let line = request.line_values.get(i).copied().flatten();
+            put(echo(trim_ows(h.allow_headers[i]), line));
         }
         headers
     }
@@ -425,8 +429,9 @@ impl Cors {
         None
     }
 
+    #[inline]
     fn allow_origin(&self, value: &[u8], request: &RequestHeaders<'_>) -> Option<HeaderValue> {
-        if value == b"*" {
+        if let [b'*'] = value {
             Some(STAR)
         } else {
             echo(value, request.origin)
@@ -442,9 +447,14 @@ pub(crate) fn preflight_status(status: u16) -> StatusCode {
 /// An echoed value: the request's own `HeaderValue` when its bytes are the
 /// decided ones (no copy), otherwise a new value from the decided bytes
 /// (which the policy has validated).
+#[inline]
 fn echo(decided: &[u8], from_request: Option<&HeaderValue>) -> Option<HeaderValue> {
     match from_request {
-        Some(v) if v.as_bytes() == decided => Some(v.clone()),
+        // The core echoes the request's own bytes, so the pointers are
+        // usually equal and no comparison is needed.
+        Some(v) if core::ptr::eq(v.as_bytes(), decided) || v.as_bytes() == decided => {
+            Some(v.clone())
+        }
         _ => HeaderValue::from_bytes(decided).ok(),
     }
 }
@@ -590,6 +600,68 @@ mod tests {
         expected_sorted.sort();
         assert_eq!(got_sorted, expected_sorted);
         assert_eq!(response.headers()[ACCESS_CONTROL_MAX_AGE], "600");
+    }
+
+    #[test]
+    fn preflight_headers_are_the_decision_s_in_order_whichever_shape() {
+        let c = cors(
+            &Config::new()
+                .allowed_origins(&["https://a.example"])
+                .allowed_methods(&["PUT"])
+                .allowed_headers(&["x-a", "x-b"])
+                .allow_credentials(true)
+                .allow_private_network(true)
+                .max_age(600),
+        );
+        type Lines = &'static [(&'static str, &'static str)];
+        let requests: [Lines; 9] = [
+            &[("access-control-request-headers", "x-a, X-B")],
+            &[],
+            &[("access-control-request-private-network", "true")],
+            &[
+                ("access-control-request-headers", "x-b"),
+                ("access-control-request-private-network", "true"),
+            ],
+            &[("access-control-request-headers", "x-nope")],
+            // Not the template's: several lines, an empty one, padding.
+            &[
+                ("access-control-request-headers", "x-a"),
+                ("access-control-request-headers", ""),
+                ("access-control-request-headers", "x-b"),
+            ],
+            &[
+                ("access-control-request-headers", " "),
+                ("access-control-request-headers", "x-b"),
+            ],
+            &[("access-control-request-headers", " x-a ")],
+            &[("access-control-request-headers", "x-a, X-B")],
+        ];
+        // Twice: building each shape's template, then using it.
+        for lines in requests.iter().chain(&requests) {
+            let mut h = map(&[
+                ("origin", "https://a.example"),
+                ("access-control-request-method", "PUT"),
+            ]);
+            for (n, v) in *lines {
+                h.append(*n, HeaderValue::from_static(v));
+            }
+            let read = RequestHeaders::new(&Method::OPTIONS, &h);
+            let decision = c.policy().decide(&read.descriptor());
+            let Action::Respond(response) = c.respond(&decision, &read) else {
+                panic!("a preflight is answered by the layer");
+            };
+            let got: Vec<(&str, &[u8])> = response
+                .headers()
+                .iter()
+                .map(|(n, v)| (n.as_str(), v.as_bytes()))
+                .collect();
+            let expected: Vec<(&str, &[u8])> = decision
+                .headers()
+                .iter()
+                .map(|h| (h.name.as_lowercase(), h.value))
+                .collect();
+            assert_eq!(got, expected, "request {lines:?}");
+        }
     }
 
     #[test]
