@@ -2,7 +2,9 @@
 //! counting global allocator watches `actix_web::test::call_service` on the
 //! same application with and without it, for an actual request and a
 //! preflight. The CORS overhead must stay within 2 allocations per request
-//! (DESIGN §4). `actix-cors` is measured alongside, for reference only.
+//! (DESIGN §4); a request that reaches the application gets its CORS
+//! headers with none at all (after warm-up: the joined `Vary` is kept).
+//! `actix-cors` is measured alongside, for reference only.
 //!
 //! Request header values are `HeaderValue::from_static`, whose clones share
 //! the bytes — as the values a server parses out of its read buffer do (one
@@ -122,9 +124,10 @@ async fn cors_overhead_is_at_most_two_allocations_per_request() {
         "  {:<10} {:>9} {:>17} {:>9} {:>11} {:>10}",
         "scenario", "baseline", "cors-engine", "overhead", "actix-cors", "overhead"
     );
-    for (scenario, status) in [
-        (Scenario::Actual, StatusCode::OK),
-        (Scenario::Preflight, StatusCode::NO_CONTENT),
+    // (scenario, status with CORS, most allocations CORS may add)
+    for (scenario, status, budget) in [
+        (Scenario::Actual, StatusCode::OK, 0.0),
+        (Scenario::Preflight, StatusCode::NO_CONTENT, 2.0),
     ] {
         // Without CORS the preflight reaches the handler (200).
         let make = || request(scenario).to_request();
@@ -138,7 +141,7 @@ async fn cors_overhead_is_at_most_two_allocations_per_request() {
             theirs - base,
         );
         assert!(
-            ours - base <= 2.0,
+            ours - base <= budget,
             "{scenario:?}: {ours:.2} allocations with the middleware, {base:.2} without"
         );
     }

@@ -37,7 +37,7 @@
 //! For each request the middleware reads the method and the CORS request
 //! headers, asks [`Policy::decide`], and then:
 //!
-//! * a **preflight** ([`Kind::Preflight`]) is answered right away with
+//! * a **preflight** ([`Kind::Preflight`](crate::Kind::Preflight)) is answered right away with
 //!   [`Decision::preflight_status`] (204 or 200, 403 when denied) and the
 //!   decided headers; the application never sees it;
 //! * **any other request** goes to the application, and the decided headers
@@ -50,7 +50,7 @@
 //!   carries them too. ([`HttpResponse::from_error`] does not run mappers.)
 //!
 //! `Vary` is **appended** to the application's, never replaces it: the
-//! names CORS varies on join the application's `Vary` line
+//! names CORS varies on join the application's (first) `Vary` line
 //! (`Vary: Accept-Encoding, Origin`; some caches read only one line), and
 //! are left out when that line already lists them all, or `*`. An
 //! `Access-Control-*` header the application set is replaced by the decided
@@ -89,16 +89,29 @@
 //! [`MAX_REQUEST_HEADER_LINES`] + 1 `Access-Control-Request-Headers` lines
 //! are read — one more than the core accepts, which is enough for it to deny.
 //!
-//! Per request the middleware allocates at most once itself: the echoed
-//! origin, method and header names reuse the request's own [`HeaderValue`]s
-//! (reference counted, no bytes copied), and the values that come from the
-//! policy (`true`, `*`, the max-age, the expose list, `Vary`) are converted
-//! once, in [`Cors::new`], and cloned afterwards. The one allocation is the
-//! joined `Vary` line, when the application set a `Vary` of its own. The
-//! future is not boxed.
+//! Per request the middleware allocates nothing itself, but for the two
+//! exceptions below. Echoed values (origin, method, header names) are
+//! clones of the request's own [`HeaderValue`]s, which share its bytes;
+//! only a requested-headers line with spaces around it is copied, trimmed
+//! (browsers send none). The policy's values are
+//! converted once, in [`Cors::new`]: `true`, `*` and `Vary` are constants
+//! (cloning them touches no reference count), and each worker keeps its
+//! own copy of the max-age and the expose list, so that no reference count
+//! is shared between cores. The application's `Vary` line joined with
+//! CORS's names is kept per thread, and the next response with the same
+//! line reuses the joined value: applications mostly send the same `Vary`
+//! every time, and then only the first response allocates the join.
+//!
+//! A request without `Origin` costs one header lookup; with it, one pass
+//! over the request's header names finds the other CORS headers. Each
+//! added header is one map insertion (after one pass over the response's
+//! header names, to replace only those the application set), and joining
+//! `Vary` one lookup. A preflight's response is built directly, without
+//! the application. The future is not boxed.
 
 extern crate std;
 
+use core::cell::RefCell;
 use core::fmt;
 use core::future::Future;
 use core::pin::Pin;
@@ -114,8 +127,10 @@ use actix_web::http::StatusCode;
 use actix_web::{Error, HttpResponse};
 use pin_project_lite::pin_project;
 
+use crate::decision::Headers;
 use crate::limits::MAX_REQUEST_HEADER_LINES;
-use crate::{Decision, HeaderName, Headers, Kind, Policy, RequestDescriptor, SingleHeader};
+use crate::token::trim_ows;
+use crate::{Decision, Policy, RequestDescriptor, SingleHeader};
 
 /// The function [`Cors::on_decision`] takes.
 type Hook = fn(&ServiceRequest, &Decision<'_>);
@@ -126,6 +141,9 @@ const REQUEST_PRIVATE_NETWORK: header::HeaderName =
 /// `Access-Control-Allow-Private-Network`, likewise.
 const ALLOW_PRIVATE_NETWORK: header::HeaderName =
     header::HeaderName::from_static("access-control-allow-private-network");
+
+const TRUE: HeaderValue = HeaderValue::from_static("true");
+const STAR: HeaderValue = HeaderValue::from_static("*");
 
 /// `Access-Control-Request-Headers` lines read: one beyond the core's cap is
 /// enough for it to deny.
@@ -148,11 +166,56 @@ pub struct Cors {
 /// same for every request, converted once.
 struct Shared {
     policy: Policy,
-    fixed: heapless::Vec<HeaderValue, FIXED_VALUES>,
+    values: Values,
 }
 
-/// `true`, `*`, max-age, expose list, the two `Vary` values.
-const FIXED_VALUES: usize = 6;
+/// The header values that do not come from the request. `true` and `*` are
+/// constants.
+#[derive(Clone)]
+struct Values {
+    max_age: Option<HeaderValue>,
+    expose: Option<HeaderValue>,
+    vary_simple: Option<HeaderValue>,
+    vary_preflight: Option<HeaderValue>,
+}
+
+impl Values {
+    fn new(policy: &Policy) -> Self {
+        let fixed = policy.fixed_values();
+        // Compiled values are valid header text; one refused would only be
+        // converted per request instead.
+        let copied = |v: &[u8]| HeaderValue::from_bytes(v).ok();
+        // `Vary` values are the crate's constants: a value that points at
+        // them is cloned without touching a reference count.
+        let constant =
+            |v: &'static [u8]| core::str::from_utf8(v).ok().map(HeaderValue::from_static);
+        Values {
+            max_age: fixed.max_age.and_then(copied),
+            expose: fixed.expose.and_then(copied),
+            vary_simple: fixed.vary_simple.and_then(constant),
+            vary_preflight: constant(fixed.vary_preflight),
+        }
+    }
+
+    /// The values for one worker, with bytes of their own: cloning a
+    /// value increments its reference count, and one count shared by every
+    /// worker would be contended between their cores.
+    fn for_worker(&self) -> Self {
+        let own = |v: &Option<HeaderValue>| {
+            let v = HeaderValue::from_bytes(v.as_ref()?.as_bytes()).ok()?;
+            // The first clone of new bytes allocates their shared count:
+            // done here, once, instead of in the first request.
+            drop(v.clone());
+            Some(v)
+        };
+        Values {
+            max_age: own(&self.max_age),
+            expose: own(&self.expose),
+            vary_simple: self.vary_simple.clone(),
+            vary_preflight: self.vary_preflight.clone(),
+        }
+    }
+}
 
 impl From<Policy> for Cors {
     fn from(policy: Policy) -> Self {
@@ -163,25 +226,9 @@ impl From<Policy> for Cors {
 impl Cors {
     /// Middleware applying `policy`.
     pub fn new(policy: Policy) -> Self {
-        let mut fixed = heapless::Vec::new();
-        let values = policy.fixed_values();
-        let candidates = [
-            Some(&b"true"[..]),
-            Some(&b"*"[..]),
-            values.max_age,
-            values.expose,
-            values.vary_simple,
-            Some(values.vary_preflight),
-        ];
-        // Compiled values are valid header text; one `from_bytes` refused
-        // would only mean converting it per request instead.
-        for value in candidates.into_iter().flatten() {
-            if let Ok(value) = HeaderValue::from_bytes(value) {
-                let _ = fixed.push(value);
-            }
-        }
+        let values = Values::new(&policy);
         Cors {
-            shared: Arc::new(Shared { policy, fixed }),
+            shared: Arc::new(Shared { policy, values }),
             hook: None,
         }
     }
@@ -234,6 +281,7 @@ where
         ready(Ok(CorsMiddleware {
             service,
             shared: Arc::clone(&self.shared),
+            values: self.shared.values.for_worker(),
             hook: self.hook,
         }))
     }
@@ -243,6 +291,8 @@ where
 pub struct CorsMiddleware<S> {
     service: S,
     shared: Arc<Shared>,
+    /// This worker's copies of `shared.values`.
+    values: Values,
     hook: Option<Hook>,
 }
 
@@ -254,8 +304,57 @@ impl<S> fmt::Debug for CorsMiddleware<S> {
     }
 }
 
-/// The decided headers, ready to be added to a response.
-type Pending = heapless::Vec<(HeaderName, HeaderValue), { Headers::MAX }>;
+/// The CORS request headers of one request, borrowed from it.
+struct Read<'r> {
+    origin: Option<&'r HeaderValue>,
+    request_method: Option<&'r HeaderValue>,
+    private_network: Option<&'r HeaderValue>,
+    repeated: Option<SingleHeader>,
+    /// The `Access-Control-Request-Headers` lines given to the core.
+    lines: &'r [HeaderValue],
+}
+
+impl<'r> Read<'r> {
+    fn new(headers: &'r HeaderMap) -> Self {
+        let origin = headers.get_all(header::ORIGIN).as_slice();
+        let mut read = Read {
+            origin: origin.first(),
+            request_method: None,
+            private_network: None,
+            repeated: (origin.len() > 1).then_some(SingleHeader::Origin),
+            lines: &[],
+        };
+        // Without `Origin` the core looks at nothing else (not a CORS
+        // request, DESIGN §3.1): most requests cost one lookup.
+        if read.origin.is_none() {
+            return read;
+        }
+        let mut method: &[HeaderValue] = &[];
+        let mut private_network: &[HeaderValue] = &[];
+        for name in headers.keys() {
+            if *name == header::ACCESS_CONTROL_REQUEST_METHOD {
+                method = headers.get_all(name).as_slice();
+            } else if *name == header::ACCESS_CONTROL_REQUEST_HEADERS {
+                let lines = headers.get_all(name).as_slice();
+                read.lines = &lines[..lines.len().min(ACRH_LINES)];
+            } else if *name == REQUEST_PRIVATE_NETWORK {
+                private_network = headers.get_all(name).as_slice();
+            }
+        }
+        read.request_method = method.first();
+        read.private_network = private_network.first();
+        if read.repeated.is_none() {
+            read.repeated = if method.len() > 1 {
+                Some(SingleHeader::RequestMethod)
+            } else if private_network.len() > 1 {
+                Some(SingleHeader::RequestPrivateNetwork)
+            } else {
+                None
+            };
+        }
+        read
+    }
+}
 
 impl<S, B> Service<ServiceRequest> for CorsMiddleware<S>
 where
@@ -269,174 +368,239 @@ where
     actix_web::dev::forward_ready!(service);
 
     fn call(&self, request: ServiceRequest) -> Self::Future {
-        let (pending, preflight_status) = self.decide(&request);
-        let state = match preflight_status {
+        let read = Read::new(request.headers());
+        // Filled only when there are lines: most requests have none.
+        let acrh: [&[u8]; ACRH_LINES];
+        let request_headers: &[&[u8]] = if read.lines.is_empty() {
+            &[]
+        } else {
+            let mut bytes = [&[][..]; ACRH_LINES];
+            for (slot, line) in bytes.iter_mut().zip(read.lines) {
+                *slot = line.as_bytes();
+            }
+            acrh = bytes;
+            &acrh[..read.lines.len()]
+        };
+        let descriptor = RequestDescriptor {
+            method: request.method().as_str().as_bytes(),
+            origin: read.origin.map(HeaderValue::as_bytes),
+            request_method: read.request_method.map(HeaderValue::as_bytes),
+            request_headers,
+            request_private_network: read.private_network.map(HeaderValue::as_bytes),
+            repeated: read.repeated,
+        };
+        let decision = self.shared.policy.decide(&descriptor);
+        if let Some(hook) = self.hook {
+            hook(&request, &decision);
+        }
+
+        // The decision's fields are read directly: `Headers::iter` would
+        // visit every possible header.
+        let state = match decision.preflight_status {
+            None => {
+                let forward = self.forward(&decision.headers, &read);
+                State::Inner {
+                    future: self.service.call(request),
+                    forward: Some(forward),
+                }
+            }
             Some(status) => {
-                let (request, _payload) = request.into_parts();
+                let status = StatusCode::from_u16(status).unwrap_or(StatusCode::FORBIDDEN);
                 let mut response = HttpResponse::new(status);
-                add_headers(response.headers_mut(), pending);
+                self.preflight_headers(response.headers_mut(), &decision.headers, &read);
+                let (request, _payload) = request.into_parts();
                 State::Answered {
                     response: Some(ServiceResponse::new(request, response).map_into_right_body()),
                 }
             }
-            None => State::Inner {
-                future: self.service.call(request),
-                pending: Some(pending),
-            },
         };
         CorsFuture { state }
     }
 }
 
 impl<S> CorsMiddleware<S> {
-    /// Decides `request` and turns the decision into owned header values;
-    /// the status to answer with when the CORS layer answers itself.
-    fn decide(&self, request: &ServiceRequest) -> (Pending, Option<StatusCode>) {
-        let headers = request.headers();
-        let origin = headers.get_all(header::ORIGIN).as_slice();
-        let method = headers
-            .get_all(header::ACCESS_CONTROL_REQUEST_METHOD)
-            .as_slice();
-        let private_network = headers.get_all(REQUEST_PRIVATE_NETWORK).as_slice();
-        let lines = headers
-            .get_all(header::ACCESS_CONTROL_REQUEST_HEADERS)
-            .as_slice();
-        let lines = &lines[..lines.len().min(ACRH_LINES)];
-        let mut acrh: [&[u8]; ACRH_LINES] = [&[]; ACRH_LINES];
-        for (slot, line) in acrh.iter_mut().zip(lines) {
-            *slot = line.as_bytes();
+    /// What to add to the application's response.
+    fn forward(&self, h: &Headers<'_>, read: &Read<'_>) -> Forward {
+        Forward {
+            allow_origin: h.allow_origin.and_then(|v| allow_origin(v, read)),
+            allow_credentials: h.allow_credentials,
+            expose: h.expose_headers.and_then(|v| kept(v, &self.values.expose)),
+            vary: h.vary.and_then(|v| kept(v, &self.values.vary_simple)),
         }
+    }
 
-        let mut descriptor = RequestDescriptor::new(request.method().as_str().as_bytes())
-            .request_headers(&acrh[..lines.len()]);
-        descriptor.origin = origin.first().map(HeaderValue::as_bytes);
-        descriptor.request_method = method.first().map(HeaderValue::as_bytes);
-        descriptor.request_private_network = private_network.first().map(HeaderValue::as_bytes);
-        descriptor.repeated = if origin.len() > 1 {
-            Some(SingleHeader::Origin)
-        } else if method.len() > 1 {
-            Some(SingleHeader::RequestMethod)
-        } else if private_network.len() > 1 {
-            Some(SingleHeader::RequestPrivateNetwork)
-        } else {
-            None
-        };
-
-        let decision = self.shared.policy.decide(&descriptor);
-        if let Some(hook) = self.hook {
-            hook(request, &decision);
+    /// A preflight's headers, in the response's new map. It is empty, so
+    /// each is appended: `insert` would also move out a replaced value.
+    fn preflight_headers(&self, map: &mut HeaderMap, h: &Headers<'_>, read: &Read<'_>) {
+        if let Some(v) = h.allow_origin.and_then(|v| allow_origin(v, read)) {
+            map.append(header::ACCESS_CONTROL_ALLOW_ORIGIN, v);
         }
-
-        let from_request = RequestValues {
-            single: [origin.first(), method.first(), private_network.first()],
-            lines,
-        };
-        let mut pending = Pending::new();
-        for h in decision.headers() {
-            if let Some(value) = self.header_value(h.value, &from_request) {
-                // Cannot overflow: a decision holds at most `Headers::MAX`.
-                let _ = pending.push((h.name, value));
+        if h.allow_credentials {
+            map.append(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, TRUE);
+        }
+        if let Some(v) = h.allow_methods.and_then(|v| echo(v, read.request_method)) {
+            map.append(header::ACCESS_CONTROL_ALLOW_METHODS, v);
+        }
+        // One line per non-empty requested line, as `Headers::iter` gives
+        // them; the core decided on `read.lines`, in order.
+        for (i, line) in h.allow_headers.iter().enumerate() {
+            let line = trim_ows(line);
+            if line.is_empty() {
+                continue;
+            }
+            if let Some(v) = echo(line, read.lines.get(i)) {
+                map.append(header::ACCESS_CONTROL_ALLOW_HEADERS, v);
             }
         }
-        let status = match decision.kind() {
-            Kind::Preflight => Some(
-                decision
-                    .preflight_status()
-                    .and_then(|s| StatusCode::from_u16(s).ok())
-                    .unwrap_or(StatusCode::FORBIDDEN),
-            ),
-            Kind::NotCors | Kind::Actual => None,
-        };
-        (pending, status)
-    }
-
-    /// A `HeaderValue` for `bytes` without copying them: an echoed request
-    /// value is the request's own `HeaderValue`, any other is one of the
-    /// policy's, converted in [`Cors::new`]. (Converting anew is only a
-    /// fallback that a decision never needs.)
-    fn header_value(&self, bytes: &[u8], request: &RequestValues<'_>) -> Option<HeaderValue> {
-        if let Some(own) = request.same(bytes) {
-            return Some(own.clone());
+        if let Some(v) = h.max_age.and_then(|v| kept(v, &self.values.max_age)) {
+            map.append(header::ACCESS_CONTROL_MAX_AGE, v);
         }
-        if let Some(fixed) = self.shared.fixed.iter().find(|v| v.as_bytes() == bytes) {
-            return Some(fixed.clone());
+        if h.allow_private_network {
+            map.append(ALLOW_PRIVATE_NETWORK, TRUE);
         }
-        HeaderValue::from_bytes(bytes).ok()
-    }
-}
-
-/// The request header values a decision may echo.
-struct RequestValues<'r> {
-    /// `Origin`, `Access-Control-Request-Method`, `-Private-Network`.
-    single: [Option<&'r HeaderValue>; 3],
-    /// The `Access-Control-Request-Headers` lines given to the core.
-    lines: &'r [HeaderValue],
-}
-
-impl<'r> RequestValues<'r> {
-    fn all(&self) -> impl Iterator<Item = &'r HeaderValue> + '_ {
-        self.single.iter().flatten().copied().chain(self.lines)
-    }
-
-    /// The request value whose bytes `bytes` is, if any.
-    fn same(&self, bytes: &[u8]) -> Option<&'r HeaderValue> {
-        self.all().find(|v| core::ptr::eq(v.as_bytes(), bytes))
-    }
-}
-
-fn header_name(name: HeaderName) -> header::HeaderName {
-    match name {
-        HeaderName::AllowOrigin => header::ACCESS_CONTROL_ALLOW_ORIGIN,
-        HeaderName::AllowCredentials => header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
-        HeaderName::AllowMethods => header::ACCESS_CONTROL_ALLOW_METHODS,
-        HeaderName::AllowHeaders => header::ACCESS_CONTROL_ALLOW_HEADERS,
-        HeaderName::MaxAge => header::ACCESS_CONTROL_MAX_AGE,
-        HeaderName::AllowPrivateNetwork => ALLOW_PRIVATE_NETWORK,
-        HeaderName::ExposeHeaders => header::ACCESS_CONTROL_EXPOSE_HEADERS,
-        HeaderName::Vary => header::VARY,
-    }
-}
-
-/// Adds the decided headers to a response: an `Access-Control-*` header
-/// replaces one the application set (the CORS layer decides those), and its
-/// further lines (one `Access-Control-Allow-Headers` per echoed request
-/// line) are appended; `Vary` goes through [`add_vary`].
-fn add_headers(map: &mut HeaderMap, pending: Pending) {
-    let mut previous = None;
-    for (name, value) in pending {
-        let repeat = previous == Some(name);
-        previous = Some(name);
-        if name == HeaderName::Vary {
-            add_vary(map, value);
-        } else if repeat {
-            map.append(header_name(name), value);
-        } else {
-            map.insert(header_name(name), value);
+        if let Some(v) = h.expose_headers.and_then(|v| kept(v, &self.values.expose)) {
+            map.append(header::ACCESS_CONTROL_EXPOSE_HEADERS, v);
+        }
+        if let Some(v) = h.vary.and_then(|v| kept(v, &self.values.vary_preflight)) {
+            map.append(header::VARY, v);
         }
     }
+}
+
+/// `Access-Control-Allow-Origin`: `*`, or the request's origin.
+#[inline]
+fn allow_origin(decided: &[u8], read: &Read<'_>) -> Option<HeaderValue> {
+    if decided == b"*" {
+        Some(STAR)
+    } else {
+        echo(decided, read.origin)
+    }
+}
+
+/// An echoed value: the request's own `HeaderValue` when its bytes are the
+/// decided ones (cloning copies no bytes), otherwise a new one from the
+/// decided bytes (a trimmed line).
+#[inline]
+fn echo(decided: &[u8], from_request: Option<&HeaderValue>) -> Option<HeaderValue> {
+    match from_request {
+        // The core echoes the request's own slice: comparing addresses
+        // mostly spares comparing bytes.
+        Some(v) if core::ptr::eq(v.as_bytes(), decided) || v.as_bytes() == decided => {
+            Some(v.clone())
+        }
+        _ => convert(decided),
+    }
+}
+
+/// A policy value: the one converted in advance (a decision holds no other
+/// for that field), or, if that conversion had failed, a new one.
+#[inline]
+fn kept(decided: &[u8], value: &Option<HeaderValue>) -> Option<HeaderValue> {
+    match value {
+        Some(v) => Some(v.clone()),
+        None => convert(decided),
+    }
+}
+
+/// Decided bytes no existing value holds; out of line, as it is rare.
+#[cold]
+#[inline(never)]
+fn convert(decided: &[u8]) -> Option<HeaderValue> {
+    HeaderValue::from_bytes(decided).ok()
+}
+
+/// The CORS headers for the response of a request that reaches the
+/// application, waiting for it.
+#[derive(Clone)]
+struct Forward {
+    allow_origin: Option<HeaderValue>,
+    allow_credentials: bool,
+    expose: Option<HeaderValue>,
+    vary: Option<HeaderValue>,
+}
+
+impl Forward {
+    /// Adds the headers to the application's response: an
+    /// `Access-Control-*` header replaces one the application set (the
+    /// CORS layer decides those); `Vary` goes through [`add_vary`].
+    fn apply(self, map: &mut HeaderMap) {
+        if self.allow_origin.is_some() || self.allow_credentials || self.expose.is_some() {
+            // `insert` hands back whatever it replaced, nothing included,
+            // which costs more than `append` plus this pass over the names:
+            // only the names the application set are inserted.
+            let mut set = [false; 3];
+            for name in map.keys() {
+                if *name == header::ACCESS_CONTROL_ALLOW_ORIGIN {
+                    set[0] = true;
+                } else if *name == header::ACCESS_CONTROL_ALLOW_CREDENTIALS {
+                    set[1] = true;
+                } else if *name == header::ACCESS_CONTROL_EXPOSE_HEADERS {
+                    set[2] = true;
+                }
+            }
+            let mut put = |name, value, set: bool| {
+                if set {
+                    map.insert(name, value);
+                } else {
+                    map.append(name, value);
+                }
+            };
+            if let Some(v) = self.allow_origin {
+                put(header::ACCESS_CONTROL_ALLOW_ORIGIN, v, set[0]);
+            }
+            if self.allow_credentials {
+                put(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, TRUE, set[1]);
+            }
+            if let Some(v) = self.expose {
+                put(header::ACCESS_CONTROL_EXPOSE_HEADERS, v, set[2]);
+            }
+        }
+        if let Some(v) = self.vary {
+            add_vary(map, v);
+        }
+    }
+}
+
+std::thread_local! {
+    /// The application's `Vary` line last joined on this thread. Per
+    /// thread (an actix worker is one), so that reading it takes no lock
+    /// and cloning the joined value increments a count no other worker
+    /// touches; the key holds CORS's names too, so middlewares with
+    /// different policies can share it.
+    static LAST_JOIN: RefCell<vary::LastJoin<HeaderValue>> =
+        const { RefCell::new(vary::LastJoin::new()) };
 }
 
 /// Adds CORS's `Vary` names to the application's `Vary`, keeping every name
 /// the application listed: they join its (first) `Vary` line, as in
 /// `Accept-Encoding, Origin` — some caches read only one line — and are
-/// left out when a line already lists them all, or `*`.
+/// left out when that line already lists them all, or `*`.
 fn add_vary(map: &mut HeaderMap, ours: HeaderValue) {
-    let vary = map.get_all(header::VARY).as_slice();
-    if vary
-        .iter()
-        .any(|line| vary::lists_all(line.as_bytes(), ours.as_bytes()))
+    let Some(first) = map.get_mut(header::VARY) else {
+        // None to replace: `append` spares `insert`'s moving out.
+        map.append(header::VARY, ours);
+        return;
+    };
+    if let Some(joined) = LAST_JOIN
+        .try_with(|last| last.borrow().get(first, &ours))
+        .ok()
+        .flatten()
     {
+        *first = joined;
         return;
     }
-    let joined = vary.first().and_then(|line| {
-        HeaderValue::try_from(vary::joined(line.as_bytes(), ours.as_bytes())).ok()
-    });
-    match (map.get_mut(header::VARY), joined) {
-        (Some(line), Some(joined)) => *line = joined,
-        (Some(_), None) => map.append(header::VARY, ours),
-        (None, _) => {
-            map.insert(header::VARY, ours);
+    if vary::lists_all(first.as_bytes(), ours.as_bytes()) {
+        return;
+    }
+    match HeaderValue::try_from(vary::joined(first.as_bytes(), ours.as_bytes())) {
+        Ok(joined) => {
+            let _ = LAST_JOIN.try_with(|last| {
+                last.borrow_mut()
+                    .keep(first.clone(), ours.clone(), joined.clone());
+            });
+            *first = joined;
         }
+        Err(_) => map.append(header::VARY, ours),
     }
 }
 
@@ -458,7 +622,7 @@ pin_project! {
         Inner {
             #[pin]
             future: F,
-            pending: Option<Pending>,
+            forward: Option<Forward>,
         },
     }
 }
@@ -487,26 +651,62 @@ where
                     "cors_engine: response future polled after completion",
                 ))),
             },
-            StateProj::Inner { future, pending } => {
+            StateProj::Inner { future, forward } => {
                 let result = match future.poll(cx) {
                     Poll::Ready(result) => result,
                     Poll::Pending => return Poll::Pending,
                 };
-                let pending = pending.take().unwrap_or_default();
+                // Polled again after completion (a caller's bug): no headers.
+                let forward = forward.take();
                 Poll::Ready(match result {
                     Ok(mut response) => {
-                        add_headers(response.headers_mut(), pending);
+                        if let Some(forward) = forward {
+                            forward.apply(response.headers_mut());
+                        }
                         Ok(response.map_into_left_body())
                     }
                     Err(mut error) => {
-                        error.add_response_mapper(move |mut response| {
-                            add_headers(response.headers_mut(), pending.clone());
-                            response
-                        });
+                        if let Some(forward) = forward {
+                            error.add_response_mapper(move |mut response| {
+                                forward.clone().apply(response.headers_mut());
+                                response
+                            });
+                        }
                         Err(error)
                     }
                 })
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec::Vec;
+
+    #[test]
+    fn vary_joins_the_first_line_and_keeps_every_name() {
+        let ours = || HeaderValue::from_static("Origin");
+        let cases: &[(&[&str], &[&str])] = &[
+            (&[], &["Origin"]),
+            (&["Accept-Encoding"], &["Accept-Encoding, Origin"]),
+            // Again: the kept join.
+            (&["Accept-Encoding"], &["Accept-Encoding, Origin"]),
+            (&["accept-encoding, origin"], &["accept-encoding, origin"]),
+            (&["*"], &["*"]),
+            (&["A", "B"], &["A, Origin", "B"]),
+            (&["origin", "A"], &["origin", "A"]),
+            (&["Accept-Encoding"], &["Accept-Encoding, Origin"]),
+        ];
+        for (app, expected) in cases {
+            let mut map = HeaderMap::new();
+            for v in *app {
+                map.append(header::VARY, HeaderValue::from_static(v));
+            }
+            add_vary(&mut map, ours());
+            let got: Vec<_> = map.get_all(header::VARY).collect();
+            assert_eq!(&got, expected, "application sent {app:?}");
         }
     }
 }

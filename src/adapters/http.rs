@@ -198,8 +198,12 @@ impl Cors {
         let value = |v: &[u8]| HeaderValue::from_bytes(v).ok();
         let max_age = fixed.max_age.and_then(value);
         let expose = fixed.expose.and_then(value);
-        let vary_simple = fixed.vary_simple.and_then(value);
-        let vary_preflight = value(fixed.vary_preflight).unwrap_or(HeaderValue::from_static(""));
+        // `Vary` values are the crate's constants: values pointing at them
+        // are cloned without touching a reference count.
+        let constant =
+            |v: &'static [u8]| core::str::from_utf8(v).ok().map(HeaderValue::from_static);
+        let vary_simple = fixed.vary_simple.and_then(constant);
+        let vary_preflight = constant(fixed.vary_preflight).unwrap_or(HeaderValue::from_static(""));
         Cors {
             policy,
             max_age,

@@ -25,6 +25,42 @@ pub(crate) fn joined(first: &[u8], second: &[u8]) -> Vec<u8> {
     joined
 }
 
+/// The last `Vary` line an adapter joined with CORS's names, and the
+/// result.
+///
+/// Applications send the same `Vary` on almost every response, so keeping
+/// one join makes the next ones a comparison and a clone of the kept value
+/// (for reference-counted values, no allocation). `V` is the framework's
+/// header value type.
+#[cfg(feature = "actix")]
+#[derive(Debug)]
+pub(crate) struct LastJoin<V> {
+    /// The application's line, CORS's names, and `joined` of the two.
+    last: Option<(V, V, V)>,
+}
+
+#[cfg(feature = "actix")]
+impl<V: Clone + PartialEq + AsRef<[u8]>> LastJoin<V> {
+    pub(crate) const fn new() -> Self {
+        LastJoin { last: None }
+    }
+
+    /// The kept join of `line` and `ours`, if it is the last one made.
+    pub(crate) fn get(&self, line: &V, ours: &V) -> Option<V> {
+        let (app, names, joined) = self.last.as_ref()?;
+        // CORS's names are the policy's constants: in practice the same
+        // bytes at the same address, which spares comparing them.
+        let (names, ours_bytes) = (names.as_ref(), ours.as_ref());
+        let same_names = core::ptr::eq(names, ours_bytes) || names == ours_bytes;
+        (same_names && app == line).then(|| joined.clone())
+    }
+
+    /// Keeps `joined`, the join of `line` and `ours`, in place of the last.
+    pub(crate) fn keep(&mut self, line: V, ours: V, joined: V) {
+        self.last = Some((line, ours, joined));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -39,5 +75,27 @@ mod tests {
             b"Origin, Access-Control-Request-Method"
         ));
         assert_eq!(joined(b"A", b"Origin"), b"A, Origin");
+    }
+
+    #[cfg(feature = "actix")]
+    #[test]
+    fn the_last_join_is_kept_for_the_same_line_and_names() {
+        let mut last = LastJoin::new();
+        assert_eq!(last.get(&"A", &"Origin"), None);
+        last.keep("A", "Origin", "A, Origin");
+        assert_eq!(last.get(&"A", &"Origin"), Some("A, Origin"));
+        assert_eq!(last.get(&"B", &"Origin"), None);
+        assert_eq!(
+            last.get(&"A", &"Origin, Access-Control-Request-Method"),
+            None
+        );
+        // The same names at another address.
+        assert_eq!(
+            last.get(&"A", &&*alloc::string::String::from("Origin")),
+            Some("A, Origin")
+        );
+        last.keep("B", "Origin", "B, Origin");
+        assert_eq!(last.get(&"A", &"Origin"), None);
+        assert_eq!(last.get(&"B", &"Origin"), Some("B, Origin"));
     }
 }
