@@ -174,9 +174,6 @@ pub struct Cors {
     expose: Option<HeaderValue>,
     vary_simple: Option<HeaderValue>,
     vary_preflight: HeaderValue,
-    /// The application's `Vary` line last joined with `vary_simple`, and
-    /// the joined value.
-    joined_vary: std::sync::OnceLock<(HeaderValue, HeaderValue)>,
     /// Preflight header maps by shape (see `preflight_headers`). One policy
     /// gives at most five: allowed, with or without requested headers,
     /// with or without private network access; and denied.
@@ -210,7 +207,6 @@ impl Cors {
             expose,
             vary_simple,
             vary_preflight,
-            joined_vary: std::sync::OnceLock::new(),
             preflight_templates: Default::default(),
         }
     }
@@ -254,7 +250,8 @@ impl Cors {
         CorsHeaders {
             allow_origin: h.allow_origin.and_then(|v| self.allow_origin(v, request)),
             allow_credentials: h.allow_credentials,
-            expose: h.expose_headers.is_some(),
+            expose: h.expose_headers.and_then(|_| self.expose.clone()),
+            vary: h.vary.and_then(|_| self.vary_simple.clone()),
         }
     }
 
@@ -377,65 +374,7 @@ impl Cors {
     /// them); CORS's `Vary` names join the application's `Vary`, whose
     /// names are all kept.
     pub fn apply(&self, add: CorsHeaders, headers: &mut HeaderMap) {
-        // `Vary` first: joining the application's line adds no entry.
-        let new_vary = self.add_vary(headers);
-        // Room for the new entries only; reserving more than needed could
-        // grow the map for nothing.
-        headers.reserve(
-            usize::from(add.allow_origin.is_some())
-                + usize::from(add.allow_credentials)
-                + usize::from(add.expose)
-                + usize::from(new_vary.is_some()),
-        );
-        if let Some(v) = add.allow_origin {
-            headers.insert(ACCESS_CONTROL_ALLOW_ORIGIN, v);
-        }
-        if add.allow_credentials {
-            headers.insert(ACCESS_CONTROL_ALLOW_CREDENTIALS, TRUE);
-        }
-        if let Some(v) = add.expose.then(|| self.expose.clone()).flatten() {
-            headers.insert(ACCESS_CONTROL_EXPOSE_HEADERS, v);
-        }
-        if let Some(v) = new_vary {
-            headers.insert(VARY, v);
-        }
-    }
-
-    /// Adds `Vary: Origin`, unless the policy answers every origin alike,
-    /// to the application's `Vary`, keeping every name
-    /// the application listed: it joins the first line (`Accept-Encoding,
-    /// Origin` — some caches read only one line) unless that line lists it
-    /// already (or `*`). Returns the value to insert when the application
-    /// set no `Vary`.
-    ///
-    /// The line is changed in place (`insert` or `append` on a full map
-    /// grow it even when no entry is added), and the last join is kept:
-    /// applications mostly send the same `Vary` every time, which then
-    /// costs no allocation.
-    fn add_vary(&self, headers: &mut HeaderMap) -> Option<HeaderValue> {
-        let ours = self.vary_simple.as_ref()?;
-        let Some(first) = headers.get_mut(VARY) else {
-            return Some(ours.clone());
-        };
-        if let Some((app, joined)) = self.joined_vary.get() {
-            if app == first {
-                *first = joined.clone();
-                return None;
-            }
-        }
-        if vary::lists_all(first.as_bytes(), ours.as_bytes()) {
-            return None;
-        }
-        match HeaderValue::try_from(vary::joined(first.as_bytes(), ours.as_bytes())).ok() {
-            Some(joined) => {
-                let _ = self.joined_vary.set((first.clone(), joined.clone()));
-                *first = joined;
-            }
-            None => {
-                headers.append(VARY, ours.clone());
-            }
-        }
-        None
+        add.apply(headers);
     }
 
     #[inline]
@@ -498,15 +437,90 @@ pub enum Action {
 pub struct CorsHeaders {
     allow_origin: Option<HeaderValue>,
     allow_credentials: bool,
-    expose: bool,
+    expose: Option<HeaderValue>,
+    /// CORS's `Vary` names, when the policy depends on the origin.
+    vary: Option<HeaderValue>,
 }
 
 impl CorsHeaders {
     /// Whether there is no `Access-Control-*` header to add (`Vary` is
     /// added whenever the policy depends on the origin).
     pub fn is_empty(&self) -> bool {
-        self.allow_origin.is_none() && !self.allow_credentials && !self.expose
+        self.allow_origin.is_none() && !self.allow_credentials && self.expose.is_none()
     }
+
+    /// See [`Cors::apply`]. Everything needed travels with the headers, so
+    /// a response future holds no reference to the shared [`Cors`].
+    pub(crate) fn apply(self, headers: &mut HeaderMap) {
+        // `Vary` first: joining the application's line adds no entry.
+        let new_vary = self.vary.and_then(|ours| add_vary(headers, ours));
+        // Room for the new entries only; reserving more than needed could
+        // grow the map for nothing.
+        headers.reserve(
+            usize::from(self.allow_origin.is_some())
+                + usize::from(self.allow_credentials)
+                + usize::from(self.expose.is_some())
+                + usize::from(new_vary.is_some()),
+        );
+        if let Some(v) = self.allow_origin {
+            headers.insert(ACCESS_CONTROL_ALLOW_ORIGIN, v);
+        }
+        if self.allow_credentials {
+            headers.insert(ACCESS_CONTROL_ALLOW_CREDENTIALS, TRUE);
+        }
+        if let Some(v) = self.expose {
+            headers.insert(ACCESS_CONTROL_EXPOSE_HEADERS, v);
+        }
+        if let Some(v) = new_vary {
+            headers.insert(VARY, v);
+        }
+    }
+}
+
+std::thread_local! {
+    /// The application's `Vary` line last joined on this thread. Per
+    /// thread, so that reading it takes no lock and cloning the joined
+    /// value counts on a reference no other thread touches; the key holds
+    /// CORS's names too, so layers with different policies can share it.
+    static LAST_JOIN: core::cell::RefCell<vary::LastJoin<HeaderValue>> =
+        const { core::cell::RefCell::new(vary::LastJoin::new()) };
+}
+
+/// Adds CORS's `Vary` names (`ours`) to the application's `Vary`, keeping
+/// every name the application listed: they join its first line
+/// (`Accept-Encoding, Origin` — some caches read only one line) unless
+/// that line lists them already (or `*`). Returns the value to insert when
+/// the application set no `Vary`.
+///
+/// The line is changed in place (`insert` or `append` on a full map grow
+/// it even when no entry is added), and the last join is kept:
+/// applications mostly send the same `Vary` every time, which then costs
+/// no allocation.
+fn add_vary(headers: &mut HeaderMap, ours: HeaderValue) -> Option<HeaderValue> {
+    let Some(first) = headers.get_mut(VARY) else {
+        return Some(ours);
+    };
+    let kept = LAST_JOIN.try_with(|last| last.borrow().get(first, &ours));
+    if let Ok(Some(joined)) = kept {
+        *first = joined;
+        return None;
+    }
+    if vary::lists_all(first.as_bytes(), ours.as_bytes()) {
+        return None;
+    }
+    match HeaderValue::try_from(vary::joined(first.as_bytes(), ours.as_bytes())) {
+        Ok(joined) => {
+            let _ = LAST_JOIN.try_with(|last| {
+                last.borrow_mut()
+                    .keep(first.clone(), ours.clone(), joined.clone());
+            });
+            *first = joined;
+        }
+        Err(_) => {
+            headers.append(VARY, ours);
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -723,6 +737,7 @@ mod tests {
     #[test]
     fn vary_keeps_every_name_the_application_listed() {
         let c = cors(&Config::new().allowed_origins(&["https://a.example"]));
+        let ours = || c.vary_simple.clone().unwrap();
         let cases: &[(&[&str], &[&str])] = &[
             (&[], &["Origin"]),
             (&["Accept-Encoding"], &["Accept-Encoding, Origin"]),
@@ -739,7 +754,7 @@ mod tests {
             for v in *app {
                 h.append(VARY, HeaderValue::from_static(v));
             }
-            if let Some(v) = c.add_vary(&mut h) {
+            if let Some(v) = add_vary(&mut h, ours()) {
                 h.insert(VARY, v);
             }
             let got: Vec<_> = h.get_all(VARY).iter().collect();
@@ -748,7 +763,7 @@ mod tests {
         let long = "x".repeat(300);
         let mut h = HeaderMap::new();
         h.insert(VARY, HeaderValue::from_str(&long).unwrap());
-        assert_eq!(c.add_vary(&mut h), None);
+        assert_eq!(add_vary(&mut h, ours()), None);
         assert_eq!(
             h[VARY].as_bytes(),
             alloc::format!("{long}, Origin").as_bytes()

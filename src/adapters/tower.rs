@@ -204,7 +204,7 @@ where
                 let headers = cors.forward_headers(&decision, &read);
                 State::Inner {
                     future: self.inner.call(request),
-                    headers: Some((headers, self.shared.clone())),
+                    headers: Some(headers),
                 }
             }
         };
@@ -224,7 +224,7 @@ pin_project_lite::pin_project! {
     #[project = StateProj]
     enum State<F> {
         Preflight { answer: Option<(StatusCode, HeaderMap)> },
-        Inner { #[pin] future: F, headers: Option<(CorsHeaders, Arc<Shared>)> },
+        Inner { #[pin] future: F, headers: Option<CorsHeaders> },
     }
 }
 
@@ -247,8 +247,8 @@ where
             }
             StateProj::Inner { future, headers } => {
                 let mut response = core::task::ready!(future.poll(cx))?;
-                if let Some((headers, shared)) = headers.take() {
-                    shared.cors.apply(headers, response.headers_mut());
+                if let Some(headers) = headers.take() {
+                    headers.apply(response.headers_mut());
                 }
                 Poll::Ready(Ok(response))
             }

@@ -32,14 +32,12 @@ pub(crate) fn joined(first: &[u8], second: &[u8]) -> Vec<u8> {
 /// one join makes the next ones a comparison and a clone of the kept value
 /// (for reference-counted values, no allocation). `V` is the framework's
 /// header value type.
-#[cfg(feature = "actix")]
 #[derive(Debug)]
 pub(crate) struct LastJoin<V> {
     /// The application's line, CORS's names, and `joined` of the two.
     last: Option<(V, V, V)>,
 }
 
-#[cfg(feature = "actix")]
 impl<V: Clone + PartialEq + AsRef<[u8]>> LastJoin<V> {
     pub(crate) const fn new() -> Self {
         LastJoin { last: None }
@@ -77,7 +75,6 @@ mod tests {
         assert_eq!(joined(b"A", b"Origin"), b"A, Origin");
     }
 
-    #[cfg(feature = "actix")]
     #[test]
     fn the_last_join_is_kept_for_the_same_line_and_names() {
         let mut last = LastJoin::new();
