@@ -129,48 +129,50 @@ fn tower_http_layer() -> tower_http::cors::CorsLayer {
         .max_age(Duration::from_secs(600))
 }
 
-/// Benchmarks `service` on every scenario and counts its allocations.
+/// Benchmarks `service` on `scenario` and counts its allocations.
 fn bench_tower<S>(
-    c: &mut Criterion,
+    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    scenario: Scenario,
     implementation: &'static str,
-    mut service: S,
+    service: &mut S,
     allocs: &mut Allocs,
 ) where
     S: Service<Request<Body>, Error = Infallible>,
 {
-    let mut group = c.benchmark_group("peers-tower");
-    for scenario in SCENARIOS {
-        let mut serve = |req| {
-            counting::ready(std::future::poll_fn(|cx| service.poll_ready(cx))).expect("ready");
-            counting::ready(service.call(req)).expect("response")
-        };
-        // Warm up, then count one request.
-        drop(serve(tower_request(scenario)));
-        let req = tower_request(scenario);
-        let (n, response) = counting::allocations_during(|| serve(req));
-        drop(response);
-        allocs.insert(("tower", scenario.0, implementation), n);
-        group.bench_function(format!("{}/{implementation}", scenario.0), |b| {
-            b.iter_batched(
-                || tower_request(scenario),
-                &mut serve,
-                BatchSize::SmallInput,
-            )
-        });
-    }
-    group.finish();
+    let mut serve = |req| {
+        counting::ready(std::future::poll_fn(|cx| service.poll_ready(cx))).expect("ready");
+        counting::ready(service.call(req)).expect("response")
+    };
+    // Warm up, then count one request.
+    drop(serve(tower_request(scenario)));
+    let req = tower_request(scenario);
+    let (n, response) = counting::allocations_during(|| serve(req));
+    drop(response);
+    allocs.insert(("tower", scenario.0, implementation), n);
+    group.bench_function(format!("{}/{implementation}", scenario.0), |b| {
+        b.iter_batched(
+            || tower_request(scenario),
+            &mut serve,
+            BatchSize::SmallInput,
+        )
+    });
 }
 
+/// Scenario by scenario, the three implementations one after the other:
+/// a machine whose speed drifts during the run then shifts all three
+/// alike, and the overheads stay comparable.
 fn tower_benches(c: &mut Criterion, allocs: &mut Allocs) {
     let policy = cors_engine::Policy::compile(&CONFIG).expect("valid policy");
-    bench_tower(c, "baseline", service_fn(app), allocs);
-    bench_tower(
-        c,
-        "cors-engine",
-        cors_engine::tower::CorsLayer::new(policy).layer(service_fn(app)),
-        allocs,
-    );
-    bench_tower(c, "peer", tower_http_layer().layer(service_fn(app)), allocs);
+    let mut baseline = service_fn(app);
+    let mut ours = cors_engine::tower::CorsLayer::new(policy).layer(service_fn(app));
+    let mut peer = tower_http_layer().layer(service_fn(app));
+    let mut group = c.benchmark_group("peers-tower");
+    for scenario in SCENARIOS {
+        bench_tower(&mut group, scenario, "baseline", &mut baseline, allocs);
+        bench_tower(&mut group, scenario, "cors-engine", &mut ours, allocs);
+        bench_tower(&mut group, scenario, "peer", &mut peer, allocs);
+    }
+    group.finish();
 }
 
 // ---------------------------------------------------------------------------
@@ -214,44 +216,50 @@ mod actix {
 
     /// The services answer without waiting, so each request is polled once
     /// with no runtime in the measurement.
-    fn bench<S, B>(c: &mut Criterion, implementation: &'static str, service: S, allocs: &mut Allocs)
-    where
+    fn bench<S, B>(
+        group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+        scenario: Scenario,
+        implementation: &'static str,
+        service: &S,
+        allocs: &mut Allocs,
+    ) where
         S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
     {
-        let mut group = c.benchmark_group("peers-actix");
-        for scenario in SCENARIOS {
-            let serve = |req| super::counting::ready(service.call(req)).expect("response");
-            drop(serve(request(scenario)));
-            let req = request(scenario);
-            let (n, response) = counting::allocations_during(|| serve(req));
-            drop(response);
-            allocs.insert(("actix", scenario.0, implementation), n);
-            group.bench_function(format!("{}/{implementation}", scenario.0), |b| {
-                b.iter_batched(|| request(scenario), serve, BatchSize::SmallInput)
-            });
-        }
-        group.finish();
+        let serve = |req| super::counting::ready(service.call(req)).expect("response");
+        drop(serve(request(scenario)));
+        let req = request(scenario);
+        let (n, response) = counting::allocations_during(|| serve(req));
+        drop(response);
+        allocs.insert(("actix", scenario.0, implementation), n);
+        group.bench_function(format!("{}/{implementation}", scenario.0), |b| {
+            b.iter_batched(|| request(scenario), serve, BatchSize::SmallInput)
+        });
     }
 
+    /// In the same order as the tower benchmarks: scenario by scenario.
     pub fn benches(c: &mut Criterion, allocs: &mut Allocs) {
         let rt = actix_web::rt::System::new();
         let policy = cors_engine::Policy::compile(&CONFIG).expect("valid policy");
         let baseline = rt.block_on(test::init_service(
             App::new().default_service(web::to(super::app::actix_handler)),
         ));
-        bench(c, "baseline", baseline, allocs);
         let ours = rt.block_on(test::init_service(
             App::new()
                 .wrap(cors_engine::actix::Cors::new(policy))
                 .default_service(web::to(super::app::actix_handler)),
         ));
-        bench(c, "cors-engine", ours, allocs);
         let peer = rt.block_on(test::init_service(
             App::new()
                 .wrap(actix_cors())
                 .default_service(web::to(super::app::actix_handler)),
         ));
-        bench(c, "peer", peer, allocs);
+        let mut group = c.benchmark_group("peers-actix");
+        for scenario in SCENARIOS {
+            bench(&mut group, scenario, "baseline", &baseline, allocs);
+            bench(&mut group, scenario, "cors-engine", &ours, allocs);
+            bench(&mut group, scenario, "peer", &peer, allocs);
+        }
+        group.finish();
     }
 }
 
