@@ -1,7 +1,47 @@
 //! Joining CORS's `Vary` names with the application's, shared by the
 //! adapters whose frameworks keep `Vary` in a header map.
 
+extern crate std;
+
 use alloc::vec::Vec;
+use core::cell::RefCell;
+use std::thread::LocalKey;
+
+/// Each adapter's per-thread [`LastJoin`], for its own header value type.
+pub(crate) type Kept<V> = LocalKey<RefCell<LastJoin<V>>>;
+
+/// Joins CORS's `Vary` names (`ours`) into the application's first `Vary`
+/// line, in place: `Accept-Encoding` becomes `Accept-Encoding, Origin`
+/// (some caches read only one line). The line is left alone when it lists
+/// every name already, or `*`. The last join made on this thread is kept in
+/// `kept` and reused when the same line comes again, which spares the
+/// allocation.
+///
+/// Returns `false` only when the joined line is not a valid header value;
+/// the caller then adds `ours` as a line of its own.
+pub(crate) fn join_first_line<V>(first: &mut V, ours: &V, kept: &'static Kept<V>) -> bool
+where
+    V: Clone + PartialEq + AsRef<[u8]> + TryFrom<Vec<u8>>,
+{
+    if let Ok(Some(joined)) = kept.try_with(|last| last.borrow().get(first, ours)) {
+        *first = joined;
+        return true;
+    }
+    if lists_all(first.as_ref(), ours.as_ref()) {
+        return true;
+    }
+    match V::try_from(joined(first.as_ref(), ours.as_ref())) {
+        Ok(joined) => {
+            let _ = kept.try_with(|last| {
+                last.borrow_mut()
+                    .keep(first.clone(), ours.clone(), joined.clone());
+            });
+            *first = joined;
+            true
+        }
+        Err(_) => false,
+    }
+}
 
 /// Whether the `Vary` value `line` lists every name in `ours`, or `*`.
 pub(crate) fn lists_all(line: &[u8], ours: &[u8]) -> bool {
@@ -58,6 +98,24 @@ impl<V: Clone + PartialEq + AsRef<[u8]>> LastJoin<V> {
         self.last = Some((line, ours, joined));
     }
 }
+
+/// What the application's `Vary` lines become, in order, for CORS's
+/// `Origin`: each adapter's test runs them through its map type. A case
+/// repeated is the kept join.
+#[cfg(test)]
+pub(crate) const JOIN_CASES: &[(&[&str], &[&str])] = &[
+    (&[], &["Origin"]),
+    (&["Accept-Encoding"], &["Accept-Encoding, Origin"]),
+    (&["Accept-Encoding"], &["Accept-Encoding, Origin"]),
+    (&["accept-encoding, origin"], &["accept-encoding, origin"]),
+    (&["*"], &["*"]),
+    (&["A", "B"], &["A, Origin", "B"]),
+    (&["origin", "A"], &["origin", "A"]),
+    // Only the first line is read: joining it is harmless when a later one
+    // lists `Origin` too.
+    (&["A", "origin"], &["A, Origin", "origin"]),
+    (&["Accept-Encoding"], &["Accept-Encoding, Origin"]),
+];
 
 #[cfg(test)]
 mod tests {
