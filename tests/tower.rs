@@ -197,6 +197,24 @@ async fn error_statuses_from_the_inner_service_get_cors_headers() {
 }
 
 #[tokio::test]
+async fn an_inner_future_that_waits_first_gets_the_headers_once_it_answers() {
+    let service = layer(&CONFIG).layer(service_fn(|_: Request<Body>| async {
+        // Pending on the first poll: the headers must wait for the response.
+        tokio::task::yield_now().await;
+        Ok::<_, Infallible>(app_response())
+    }));
+    let response = service
+        .oneshot(request("GET", &[("origin", "https://app.example.com")]))
+        .await
+        .unwrap();
+    let h = response.headers();
+    let acao: Vec<_> = h.get_all("access-control-allow-origin").iter().collect();
+    assert_eq!(acao, ["https://app.example.com"]);
+    let vary: Vec<_> = h.get_all("vary").iter().collect();
+    assert_eq!(vary, ["Accept-Encoding, Origin"]);
+}
+
+#[tokio::test]
 async fn an_inner_error_passes_through_untouched() {
     let service = layer(&CONFIG).layer(service_fn(|_: Request<Body>| async {
         Err::<Response<Body>, _>("inner failed")

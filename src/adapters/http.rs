@@ -456,12 +456,14 @@ impl CorsHeaders {
         let new_vary = self.vary.and_then(|ours| add_vary(headers, ours));
         // Room for the new entries only; reserving more than needed could
         // grow the map for nothing.
-        headers.reserve(
-            usize::from(self.allow_origin.is_some())
-                + usize::from(self.allow_credentials)
-                + usize::from(self.expose.is_some())
-                + usize::from(new_vary.is_some()),
-        );
+        let added = usize::from(self.allow_origin.is_some())
+            + usize::from(self.allow_credentials)
+            + usize::from(self.expose.is_some())
+            + usize::from(new_vary.is_some());
+        if added == 0 {
+            return;
+        }
+        headers.reserve(added);
         if let Some(v) = self.allow_origin {
             headers.insert(ACCESS_CONTROL_ALLOW_ORIGIN, v);
         }

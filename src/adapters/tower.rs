@@ -193,22 +193,27 @@ where
             };
             hook(&head, &decision);
         }
-        let state = match decision.preflight_status() {
-            Some(status) => State::Preflight {
-                answer: Some((
-                    preflight_status(status),
-                    cors.preflight_headers(decision.headers(), &read),
-                )),
+        // Each branch builds the whole future in place: a `State` built
+        // first and then moved in would copy the inner future.
+        match decision.preflight_status() {
+            Some(status) => ResponseFuture {
+                state: State::Preflight {
+                    answer: Some((
+                        preflight_status(status),
+                        cors.preflight_headers(decision.headers(), &read),
+                    )),
+                },
             },
             None => {
                 let headers = cors.forward_headers(&decision, &read);
-                State::Inner {
-                    future: self.inner.call(request),
-                    headers: Some(headers),
+                ResponseFuture {
+                    state: State::Inner {
+                        future: self.inner.call(request),
+                        headers: Some(headers),
+                    },
                 }
             }
-        };
-        ResponseFuture { state }
+        }
     }
 }
 
@@ -246,11 +251,16 @@ where
                 Poll::Ready(Ok(response))
             }
             StateProj::Inner { future, headers } => {
-                let mut response = core::task::ready!(future.poll(cx))?;
-                if let Some(headers) = headers.take() {
-                    headers.apply(response.headers_mut());
+                // The inner poll's result is changed in place and passed
+                // on: unwrapping and rewrapping it would copy the response
+                // twice.
+                let mut poll = future.poll(cx);
+                if let Poll::Ready(Ok(response)) = &mut poll {
+                    if let Some(headers) = headers.take() {
+                        headers.apply(response.headers_mut());
+                    }
                 }
-                Poll::Ready(Ok(response))
+                poll
             }
         }
     }

@@ -90,7 +90,11 @@ impl<V: Clone + PartialEq + AsRef<[u8]>> LastJoin<V> {
         // bytes at the same address, which spares comparing them.
         let (names, ours_bytes) = (names.as_ref(), ours.as_ref());
         let same_names = core::ptr::eq(names, ours_bytes) || names == ours_bytes;
-        (same_names && app == line).then(|| joined.clone())
+        // An application's constant `Vary` is likewise the same bytes each
+        // time.
+        let (app, line) = (app.as_ref(), line.as_ref());
+        let same_line = core::ptr::eq(app, line) || app == line;
+        (same_names && same_line).then(|| joined.clone())
     }
 
     /// Keeps `joined`, the join of `line` and `ours`, in place of the last.
