@@ -119,6 +119,41 @@ fn floor_headers((name, ..): Scenario) -> Option<&'static [(&'static str, &'stat
 /// The application's `Vary` with CORS's name joined in.
 const FLOOR_VARY: &str = "Accept-Encoding, Origin";
 
+/// `add` in a framework's own name and value types, made once (and kept
+/// for the whole run) so that the floor only clones them.
+fn floor_table<N, V>(
+    add: &[(&'static str, &'static str)],
+    name: fn(&'static str) -> N,
+    value: fn(&'static str) -> V,
+) -> &'static [(N, V)] {
+    add.iter()
+        .map(|&(n, v)| (name(n), value(v)))
+        .collect::<Vec<_>>()
+        .leak()
+}
+
+type Group<'a> = criterion::BenchmarkGroup<'a, criterion::measurement::WallTime>;
+
+/// Counts the allocations of one request served (after one to warm up),
+/// then benchmarks `serve` on fresh requests from `request`, which are made
+/// outside the measurement.
+fn measure<R, O>(
+    group: &mut Group<'_>,
+    allocs: &mut Allocs,
+    (framework, scenario, implementation): (&'static str, Scenario, &'static str),
+    request: impl Fn() -> R,
+    mut serve: impl FnMut(R) -> O,
+) {
+    drop(serve(request()));
+    let req = request();
+    let (n, served) = counting::allocations_during(|| serve(req));
+    drop(served);
+    allocs.insert((framework, scenario.0, implementation), n);
+    group.bench_function(format!("{}/{implementation}", scenario.0), |b| {
+        b.iter_batched(&request, &mut serve, BatchSize::SmallInput)
+    });
+}
+
 // ---------------------------------------------------------------------------
 // tower
 // ---------------------------------------------------------------------------
@@ -158,7 +193,7 @@ fn tower_http_layer() -> tower_http::cors::CorsLayer {
 
 /// Benchmarks `service` on `scenario` and counts its allocations.
 fn bench_tower<S>(
-    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    group: &mut Group<'_>,
     scenario: Scenario,
     implementation: &'static str,
     service: &mut S,
@@ -166,23 +201,12 @@ fn bench_tower<S>(
 ) where
     S: Service<Request<Body>, Error = Infallible>,
 {
-    let mut serve = |req| {
+    let serve = |req| {
         counting::ready(std::future::poll_fn(|cx| service.poll_ready(cx))).expect("ready");
         counting::ready(service.call(req)).expect("response")
     };
-    // Warm up, then count one request.
-    drop(serve(tower_request(scenario)));
-    let req = tower_request(scenario);
-    let (n, response) = counting::allocations_during(|| serve(req));
-    drop(response);
-    allocs.insert(("tower", scenario.0, implementation), n);
-    group.bench_function(format!("{}/{implementation}", scenario.0), |b| {
-        b.iter_batched(
-            || tower_request(scenario),
-            &mut serve,
-            BatchSize::SmallInput,
-        )
-    });
+    let key = ("tower", scenario, implementation);
+    measure(group, allocs, key, || tower_request(scenario), serve);
 }
 
 /// The floor for `scenario` (see the module docs): the application, and
@@ -191,11 +215,11 @@ fn tower_floor(
     scenario: Scenario,
 ) -> Option<impl Service<Request<Body>, Response = Response<Body>, Error = Infallible>> {
     use tower::ServiceExt;
-    let add: &'static [(HeaderName, HeaderValue)] = floor_headers(scenario)?
-        .iter()
-        .map(|(n, v)| (HeaderName::from_static(n), HeaderValue::from_static(v)))
-        .collect::<Vec<_>>()
-        .leak();
+    let add = floor_table(
+        floor_headers(scenario)?,
+        HeaderName::from_static,
+        HeaderValue::from_static,
+    );
     Some(
         service_fn(app).map_response(move |mut response: Response<Body>| {
             let headers = response.headers_mut();
@@ -239,7 +263,7 @@ mod actix {
     use actix_web::http::header::HeaderValue;
     use actix_web::test::{self, TestRequest};
     use actix_web::{web, App};
-    use criterion::{BatchSize, Criterion};
+    use criterion::Criterion;
 
     use super::{
         counting, floor_headers, Allocs, Scenario, CONFIG, FLOOR_VARY, HEADERS, METHODS, ORIGINS,
@@ -275,7 +299,7 @@ mod actix {
     /// The services answer without waiting, so each request is polled once
     /// with no runtime in the measurement.
     fn bench<S, B>(
-        group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+        group: &mut super::Group<'_>,
         scenario: Scenario,
         implementation: &'static str,
         service: &S,
@@ -283,15 +307,9 @@ mod actix {
     ) where
         S: Service<actix_http::Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
     {
-        let serve = |req| super::counting::ready(service.call(req)).expect("response");
-        drop(serve(request(scenario)));
-        let req = request(scenario);
-        let (n, response) = counting::allocations_during(|| serve(req));
-        drop(response);
-        allocs.insert(("actix", scenario.0, implementation), n);
-        group.bench_function(format!("{}/{implementation}", scenario.0), |b| {
-            b.iter_batched(|| request(scenario), serve, BatchSize::SmallInput)
-        });
+        let serve = |req| counting::ready(service.call(req)).expect("response");
+        let key = ("actix", scenario, implementation);
+        super::measure(group, allocs, key, || request(scenario), serve);
     }
 
     /// The floor's header writes (see the module docs), names and values
@@ -301,11 +319,7 @@ mod actix {
         add: &'static [(&'static str, &'static str)],
     ) -> impl Fn(&mut actix_web::http::header::HeaderMap) + Clone {
         use actix_web::http::header::{HeaderName, VARY};
-        let add: &'static [(HeaderName, HeaderValue)] = add
-            .iter()
-            .map(|(n, v)| (HeaderName::from_static(n), HeaderValue::from_static(v)))
-            .collect::<Vec<_>>()
-            .leak();
+        let add = super::floor_table(add, HeaderName::from_static, HeaderValue::from_static);
         move |headers| {
             if let Some(vary) = headers.get_mut(VARY) {
                 *vary = HeaderValue::from_static(FLOOR_VARY);

@@ -523,20 +523,27 @@ mod tests {
     }
 
     /// A response's header lines, in order.
-    fn listed(headers: &HeaderMap) -> Vec<(&str, &[u8])> {
+    fn listed(headers: &HeaderMap) -> Vec<(&str, Vec<u8>)> {
         headers
             .iter()
-            .map(|(n, v)| (n.as_str(), v.as_bytes()))
+            .map(|(n, v)| (n.as_str(), v.as_bytes().to_vec()))
             .collect()
     }
 
-    /// A decision's headers, in order, spelt as `listed` spells them.
-    fn decided<'d>(decision: &Decision<'d>) -> Vec<(&'static str, &'d [u8])> {
-        decision
-            .headers()
-            .iter()
-            .map(|h| (h.name.as_lowercase(), h.value))
-            .collect()
+    /// What an adapter does with a request whose headers are `h`: read
+    /// them, decide, respond. With the action, the decision's headers in
+    /// order (spelt as `listed` spells them) and whether it allows.
+    fn answer(
+        c: &Cors,
+        method: &Method,
+        h: &HeaderMap,
+    ) -> (Action, Vec<(&'static str, Vec<u8>)>, bool) {
+        let read = RequestHeaders::new(method, h);
+        let decision = c.policy().decide(&read.descriptor());
+        let decided = (decision.headers().iter())
+            .map(|h| (h.name.as_lowercase(), h.value.to_vec()))
+            .collect();
+        (c.respond(&decision, &read), decided, decision.is_allowed())
     }
 
     #[test]
@@ -599,13 +606,11 @@ mod tests {
             ("access-control-request-headers", ""),
             ("access-control-request-headers", "X-B"),
         ]);
-        let read = RequestHeaders::new(&Method::OPTIONS, &h);
-        let decision = c.policy().decide(&read.descriptor());
-        let Action::Respond(response) = c.respond(&decision, &read) else {
+        let (Action::Respond(response), decided, _) = answer(&c, &Method::OPTIONS, &h) else {
             panic!("a preflight is answered by the layer");
         };
         assert_eq!(response.status(), StatusCode::OK);
-        assert_eq!(listed(response.headers()), decided(&decision));
+        assert_eq!(listed(response.headers()), decided);
         assert_eq!(response.headers()[ACCESS_CONTROL_MAX_AGE], "600");
     }
 
@@ -652,16 +657,10 @@ mod tests {
             for (n, v) in *lines {
                 h.append(*n, HeaderValue::from_static(v));
             }
-            let read = RequestHeaders::new(&Method::OPTIONS, &h);
-            let decision = c.policy().decide(&read.descriptor());
-            let Action::Respond(response) = c.respond(&decision, &read) else {
+            let (Action::Respond(response), decided, _) = answer(&c, &Method::OPTIONS, &h) else {
                 panic!("a preflight is answered by the layer");
             };
-            assert_eq!(
-                listed(response.headers()),
-                decided(&decision),
-                "request {lines:?}"
-            );
+            assert_eq!(listed(response.headers()), decided, "request {lines:?}");
         }
     }
 
@@ -672,9 +671,7 @@ mod tests {
             ("origin", "https://evil.example"),
             ("access-control-request-method", "PUT"),
         ]);
-        let read = RequestHeaders::new(&Method::OPTIONS, &h);
-        let decision = c.policy().decide(&read.descriptor());
-        let Action::Respond(response) = c.respond(&decision, &read) else {
+        let (Action::Respond(response), _, _) = answer(&c, &Method::OPTIONS, &h) else {
             panic!("a preflight is answered by the layer");
         };
         assert_eq!(response.status(), StatusCode::FORBIDDEN);
@@ -691,10 +688,8 @@ mod tests {
                 .allow_credentials(true),
         );
         let h = map(&[("origin", "https://a.example")]);
-        let read = RequestHeaders::new(&Method::GET, &h);
-        let decision = c.policy().decide(&read.descriptor());
-        let Action::Forward(add) = c.respond(&decision, &read) else {
-            panic!("an actual request reaches the handler");
+        let (Action::Forward(add), _, true) = answer(&c, &Method::GET, &h) else {
+            panic!("an allowed actual request reaches the handler");
         };
         let mut response = map(&[
             ("vary", "Accept-Encoding"),
@@ -745,11 +740,8 @@ mod tests {
             ORIGIN,
             HeaderValue::from_bytes(b"https://a.example\xff").unwrap(),
         );
-        let read = RequestHeaders::new(&Method::GET, &h);
-        let decision = c.policy().decide(&read.descriptor());
-        assert!(!decision.is_allowed());
-        let Action::Forward(add) = c.respond(&decision, &read) else {
-            panic!("an actual request reaches the handler");
+        let (Action::Forward(add), _, false) = answer(&c, &Method::GET, &h) else {
+            panic!("a denied actual request reaches the handler too");
         };
         let mut response = HeaderMap::new();
         c.apply(add, &mut response);
