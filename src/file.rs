@@ -537,6 +537,15 @@ impl PolicyFile {
         self.with_env(std::env::vars())
     }
 
+    /// Treats every warning as an error, as the file key `strict = true`
+    /// does (a command-line `--strict`, say).
+    pub fn strict(mut self, yes: bool) -> Self {
+        if yes {
+            self.strict = Some(true);
+        }
+        self
+    }
+
     /// Whether the file has any route.
     pub fn has_routes(&self) -> bool {
         !self.routes.is_empty()
@@ -597,27 +606,44 @@ impl PolicyFile {
             read.absorb(one);
         }
         let locate = |e: &ConfigError<'_>| self.position_of(e);
+        let keep = |e: &ConfigError<'_>| !self.inherited(e);
         match (compiled, read.finish()) {
             (Ok((set, warnings)), Ok(read_warnings)) => {
                 let mut all = read_warnings.merged(warnings);
-                all.locate(locate);
+                all.locate(locate, keep);
                 Ok((set, all))
             }
             (Ok(_), Err(mut errors)) => {
-                errors.locate(locate);
+                errors.locate(locate, keep);
                 Err(errors)
             }
             (Err(errors), Ok(_)) => {
                 let mut errors = errors;
-                errors.locate(locate);
+                errors.locate(locate, keep);
                 Err(errors)
             }
             (Err(errors), Err(read_errors)) => {
                 let mut all = read_errors.merged(errors);
-                all.locate(locate);
+                all.locate(locate, keep);
                 Err(all)
             }
         }
+    }
+
+    /// Whether `e` is a route's copy of a problem with a value the route
+    /// inherited from the top level, which reports it once already.
+    fn inherited(&self, e: &ConfigError<'_>) -> bool {
+        let Value::Str(s) = e.value() else {
+            return false;
+        };
+        e.route().is_some()
+            && self
+                .top
+                .lists
+                .iter()
+                .flatten()
+                .flatten()
+                .any(|v| core::ptr::eq(v.as_str(), s))
     }
 
     /// The line and column of the value `e` is about, when known.
