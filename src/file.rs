@@ -432,17 +432,15 @@ impl PolicyFile {
             .iter()
             .map(|(k, _)| (None, &**k.get_ref(), position(k.span())))
             .collect();
-        if let Some(routes) = table.get("routes").map(|v| v.get_ref()) {
-            if let DeValue::Array(routes) = routes {
-                for (i, route) in routes.iter().enumerate() {
-                    if let DeValue::Table(route) = route.get_ref() {
-                        note(&mut self.spots, Some(i), route);
-                        unknown_keys.extend(
-                            route
-                                .iter()
-                                .map(|(k, _)| (Some(i), &**k.get_ref(), position(k.span()))),
-                        );
-                    }
+        if let Some(DeValue::Array(routes)) = table.get("routes").map(|v| v.get_ref()) {
+            for (i, route) in routes.iter().enumerate() {
+                if let DeValue::Table(route) = route.get_ref() {
+                    note(&mut self.spots, Some(i), route);
+                    unknown_keys.extend(
+                        route
+                            .iter()
+                            .map(|(k, _)| (Some(i), &**k.get_ref(), position(k.span()))),
+                    );
                 }
             }
         }
