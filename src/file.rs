@@ -29,7 +29,7 @@ use crate::Config;
 ///
 /// let text = r#"
 /// allowed_origins = ["https://app.example.com", "https://*.example.org"]
-/// allowed_methods = ["GET", "POST", "PUT"]
+/// allowed_methods = ["PUT", "DELETE"]
 /// allowed_headers = ["authorization", "content-type"]
 /// exposed_headers = ["x-total-count"]
 /// allow_credentials = true
@@ -432,17 +432,15 @@ impl PolicyFile {
             .iter()
             .map(|(k, _)| (None, &**k.get_ref(), position(k.span())))
             .collect();
-        if let Some(routes) = table.get("routes").map(|v| v.get_ref()) {
-            if let DeValue::Array(routes) = routes {
-                for (i, route) in routes.iter().enumerate() {
-                    if let DeValue::Table(route) = route.get_ref() {
-                        note(&mut self.spots, Some(i), route);
-                        unknown_keys.extend(
-                            route
-                                .iter()
-                                .map(|(k, _)| (Some(i), &**k.get_ref(), position(k.span()))),
-                        );
-                    }
+        if let Some(DeValue::Array(routes)) = table.get("routes").map(|v| v.get_ref()) {
+            for (i, route) in routes.iter().enumerate() {
+                if let DeValue::Table(route) = route.get_ref() {
+                    note(&mut self.spots, Some(i), route);
+                    unknown_keys.extend(
+                        route
+                            .iter()
+                            .map(|(k, _)| (Some(i), &**k.get_ref(), position(k.span()))),
+                    );
                 }
             }
         }
@@ -482,9 +480,10 @@ impl PolicyFile {
     ///     ("PATH", "/usr/bin"),
     /// ];
     /// let file = PolicyFile::default().with_env(env.map(|(k, v)| (k.into(), v.into())));
-    /// let (set, warnings) = file.compile()?;
+    /// // The errors borrow `file`: make them a message to leave `main`.
+    /// let (set, warnings) = file.compile().map_err(|errors| errors.to_string())?;
     /// # let _ = (set, warnings);
-    /// # Ok::<(), cors_engine::ConfigErrors<'static>>(())
+    /// # Ok::<(), String>(())
     /// ```
     pub fn with_env(mut self, vars: impl IntoIterator<Item = (String, String)>) -> Self {
         let known: Vec<&'static str> = policy_keys().chain([TOP_ONLY[0]]).map(|(k, _)| k).collect();

@@ -27,10 +27,8 @@ pub fn load(path: &str) -> Result<Policy, String> {
     if !warnings.is_empty() {
         eprintln!("{path}: {warnings}");
     }
-    set.policies()
-        .next()
-        .cloned()
-        .ok_or_else(|| format!("{path}: no top-level policy"))
+    let policy = set.policies().next().cloned();
+    policy.ok_or_else(|| format!("{path}: no top-level policy"))
 }
 
 /// The policy at `path`, or the demo policy.
