@@ -511,6 +511,7 @@ impl<'a> Report<'a> {
     }
 
     /// Problems reported from now on are in route `route`.
+    #[cfg(feature = "alloc")]
     pub(crate) fn in_route(mut self, route: Option<usize>) -> Self {
         self.route = route;
         self
@@ -536,6 +537,7 @@ impl<'a> Report<'a> {
     }
 
     /// Moves every problem of `other` into this report.
+    #[cfg(feature = "alloc")]
     pub(crate) fn absorb(&mut self, other: Report<'a>) {
         for e in other.errors.list {
             self.errors.push(e);
@@ -548,6 +550,8 @@ impl<'a> Report<'a> {
     }
 
     /// The warnings, or the errors when there are any.
+    // Without `alloc` the lists are inline; this runs once per compile.
+    #[cfg_attr(not(feature = "alloc"), allow(clippy::result_large_err))]
     pub(crate) fn finish(self) -> Result<ConfigWarnings<'a>, ConfigErrors<'a>> {
         if self.has_errors() {
             Err(ConfigErrors(self.errors))

@@ -122,6 +122,23 @@
 //!   is empty, over [`limits::MAX_ORIGIN_LEN`] or outside visible ASCII.
 //! * Methods are case-sensitive (`PATCH` ≠ `patch`); header names are not.
 //!
+//! # Routes, reloads and dynamic origins
+//!
+//! * A [`PolicySet`] picks a policy by request path: ordered [`Route`]s
+//!   (exact paths, `/prefix/*`, path regexes, all in one automaton), first
+//!   match wins, the top-level policy elsewhere; a route may turn CORS off.
+//!   A [`PolicyFile`] with `[[routes]]` compiles into one, and
+//!   [`PolicyFile::with_env`] reads `CORS_*` variables over it.
+//! * The `tower` and `actix` adapters hold their policies in an atomically
+//!   swapped pointer: `swap` replaces them while serving, each request sees
+//!   exactly one snapshot, and readers never wait.
+//! * Origins that live in application state (tenants in a database) go
+//!   through a predicate consulted after the static rules
+//!   ([`Policy::decide_with`], the adapters' `allow_origin_if`).
+//! * Compiling returns [`ConfigWarnings`] beside the policy
+//!   ([`Policy::compile_with_warnings`]): entries that can never matter or
+//!   would be errors with credentials; [`Config::strict`] makes them errors.
+//!
 //! # Cost
 //!
 //! [`Policy::compile`] is linear in the configuration plus one DFA build
@@ -156,7 +173,8 @@
 //! | `actix` | [`actix`] | actix-web 4 middleware |
 //! | `http` | [`http`] | any server on `http` 1.x types: read a `HeaderMap`, write one |
 //! | `h1` | [`h1`] | embedded HTTP/1 servers: header bytes in, header bytes out; `no_std`, no allocator |
-//! | `serde` | [`PolicyFile`] | the policy as a TOML or JSON file |
+//! | `serde` | [`PolicyFile`] | the policy as a file in any serde format (JSON…), routes and `CORS_*` variables |
+//! | `toml` | [`PolicyFile::from_toml`] | the policy file in TOML, each problem with its line and column |
 //!
 //! # Features
 //!
@@ -213,9 +231,9 @@ pub use decision::{
 pub use error::{ConfigError, ConfigErrors, ConfigWarnings, Field, Problem, Value};
 #[cfg(feature = "serde")]
 pub use file::PolicyFile;
+pub use policy::FixedPolicy;
 #[cfg(feature = "alloc")]
 pub use policy::Policy;
-pub use policy::{FixedPolicy, OriginPredicate};
 pub use request::{RequestDescriptor, SingleHeader};
 #[cfg(feature = "alloc")]
 pub use routes::{PolicySet, Route, RouteId, Routed};

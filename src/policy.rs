@@ -328,7 +328,11 @@ impl<B: Buf<u8>, E: Buf<Entry>> Rules<B, E> {
 
 /// Application state consulted for origins the static rules refuse (see
 /// [`Policy::decide_with`]).
-pub type OriginPredicate = dyn Fn(&[u8]) -> bool + Send + Sync;
+#[cfg(any(feature = "tower", feature = "actix"))]
+pub(crate) type OriginPredicate = dyn Fn(&[u8]) -> bool + Send + Sync;
+
+/// The predicate as the decision borrows it, for as long as it decides.
+type More<'p> = dyn Fn(&[u8]) -> bool + 'p;
 
 /// Denies a CORS request that repeated a single-valued header: which line
 /// the browser meant is ambiguous (and no browser does it).
@@ -347,7 +351,7 @@ impl<B: Buf<u8>, E: Buf<Entry>> Rules<B, E> {
     pub(crate) fn decide<'a>(
         &'a self,
         req: &RequestDescriptor<'a>,
-        more: Option<&OriginPredicate>,
+        more: Option<&More<'_>>,
     ) -> Decision<'a> {
         let Some(origin) = req.origin else {
             return self.not_cors();
@@ -387,7 +391,7 @@ impl<B: Buf<u8>, E: Buf<Entry>> Rules<B, E> {
         &'a self,
         origin: &'a [u8],
         req: &RequestDescriptor<'a>,
-        more: Option<&OriginPredicate>,
+        more: Option<&More<'_>>,
     ) -> Decision<'a> {
         let mut headers = Headers {
             vary: self.vary_simple,
@@ -416,7 +420,7 @@ impl<B: Buf<u8>, E: Buf<Entry>> Rules<B, E> {
         origin: &'a [u8],
         method: &'a [u8],
         req: &RequestDescriptor<'a>,
-        more: Option<&OriginPredicate>,
+        more: Option<&More<'_>>,
     ) -> Decision<'a> {
         let mut headers = Headers {
             vary: Some(self.vary_preflight),
@@ -450,7 +454,7 @@ impl<B: Buf<u8>, E: Buf<Entry>> Rules<B, E> {
         origin: &'a [u8],
         method: &'a [u8],
         req: &RequestDescriptor<'a>,
-        more: Option<&OriginPredicate>,
+        more: Option<&More<'_>>,
     ) -> Result<(&'a [u8], bool), Denial<'a>> {
         not_repeated(req)?;
         let acao = self.allow_origin(origin, more)?;
@@ -481,7 +485,7 @@ impl<B: Buf<u8>, E: Buf<Entry>> Rules<B, E> {
     fn allow_origin<'a>(
         &'a self,
         origin: &'a [u8],
-        more: Option<&OriginPredicate>,
+        more: Option<&More<'_>>,
     ) -> Result<&'a [u8], Denial<'a>> {
         if self.any_origin {
             return Ok(b"*");
@@ -665,7 +669,7 @@ impl Policy {
     pub fn decide_with<'a>(
         &'a self,
         request: &RequestDescriptor<'a>,
-        allow: &OriginPredicate,
+        allow: &dyn Fn(&[u8]) -> bool,
     ) -> Decision<'a> {
         self.rules.decide(request, Some(allow))
     }

@@ -176,6 +176,7 @@ fn via_preflight(method: &str) -> Reaches {
             ("DELETE", "actual allowed"),
         ],
         "POST" => &[("OPTIONS", "preflight allowed"), ("POST", "actual allowed")],
+        "*" => &[("OPTIONS", "preflight allowed"), ("*", "actual allowed")],
         _ => &[("OPTIONS", "preflight allowed"), ("GET", "actual allowed")],
     }
 }
@@ -356,6 +357,33 @@ exposed_headers = ["x-total-count"]
                 scenario("a.b.localhost: prefix match only", Deep, get(), Blocked(NoOrigin), GET_DENIED),
                 scenario("localhost: no label", Localhost, get(), Blocked(NoOrigin), GET_DENIED),
                 scenario("localhost: no label, PUT", Localhost, put(), Blocked(NoOrigin), PREFLIGHT_DENIED),
+            ],
+            preflight_status: None,
+        },
+        Group {
+            // WPT `cors-preflight-star`: a script may use `*` as a method
+            // name; an any-method policy allows it and echoes it, which the
+            // browser accepts with and without credentials (DESIGN §3.4).
+            name: "literal-star-credentials",
+            policy: format!(r#"
+allowed_origins = ["http://localhost:{p}"]
+allowed_methods = ["*"]
+allow_credentials = true
+"#),
+            scenarios: vec![
+                scenario("method * with credentials", Localhost, Fetch::new("*").credentials(), Allowed(NOT_EXPOSED), via_preflight("*")),
+                scenario("method * from an origin not allowed", LocalhostP2, Fetch::new("*").credentials(), Blocked(NoOrigin), PREFLIGHT_DENIED),
+            ],
+            preflight_status: Some((Localhost, "*", 204)),
+        },
+        Group {
+            name: "literal-star",
+            policy: format!(r#"
+allowed_origins = ["http://localhost:{p}"]
+allowed_methods = ["*"]
+"#),
+            scenarios: vec![
+                scenario("method * without credentials", Localhost, Fetch::new("*"), Allowed(NOT_EXPOSED), via_preflight("*")),
             ],
             preflight_status: None,
         },

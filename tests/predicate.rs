@@ -26,12 +26,12 @@ fn policy() -> Policy {
     .expect("compiles")
 }
 
+/// Every origin a predicate was asked about.
+type Asked = Arc<Mutex<Vec<Vec<u8>>>>;
+
 /// A predicate allowing `TENANT` that records every origin it is asked about.
-fn predicate() -> (
-    impl Fn(&[u8]) -> bool + Send + Sync + 'static,
-    Arc<Mutex<Vec<Vec<u8>>>>,
-) {
-    let asked: Arc<Mutex<Vec<Vec<u8>>>> = Arc::default();
+fn predicate() -> (impl Fn(&[u8]) -> bool + Send + Sync + 'static, Asked) {
+    let asked: Asked = Arc::default();
     let log = Arc::clone(&asked);
     let allow = move |origin: &[u8]| {
         log.lock().unwrap().push(origin.to_vec());

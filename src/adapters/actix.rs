@@ -129,8 +129,9 @@ use pin_project_lite::pin_project;
 
 use crate::decision::Headers;
 use crate::limits::MAX_REQUEST_HEADER_LINES;
+use crate::policy::OriginPredicate;
 use crate::token::trim_ows;
-use crate::{Decision, OriginPredicate, Policy, PolicySet, RequestDescriptor, SingleHeader};
+use crate::{Decision, Policy, PolicySet, RequestDescriptor, SingleHeader};
 use arc_swap::ArcSwap;
 
 /// The function [`Cors::on_decision`] takes.

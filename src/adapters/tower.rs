@@ -63,7 +63,8 @@ use tower_service::Service;
 use arc_swap::ArcSwap;
 
 use crate::http::{preflight_status, Cors, CorsHeaders, RequestHeaders};
-use crate::{Decision, OriginPredicate, Policy, PolicySet};
+use crate::policy::OriginPredicate;
+use crate::{Decision, Policy, PolicySet};
 
 type Hook = dyn Fn(&RequestHead<'_>, &Decision<'_>) + Send + Sync;
 
