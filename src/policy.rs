@@ -46,7 +46,7 @@ pub(crate) struct Rules<B, E> {
     vary_simple: Option<&'static [u8]>,
     vary_preflight: &'static [u8],
     #[cfg(feature = "alloc")]
-    regexes: Option<crate::regex::OriginRegexes>,
+    regexes: Option<crate::regex::WholeMatch>,
 }
 
 /// Reports every problem of `values` found by `check`, treating a lone `*`
@@ -290,7 +290,7 @@ impl<B: Buf<u8>, E: Buf<Entry>> Rules<B, E> {
         let regexes = if c.allowed_origin_regexes.is_empty() {
             None
         } else {
-            match crate::regex::OriginRegexes::new(c.allowed_origin_regexes) {
+            match crate::regex::WholeMatch::new(c.allowed_origin_regexes) {
                 Ok(r) => Some(r),
                 Err(p) => {
                     report.report(Field::AllowedOriginRegexes, Value::Whole, p);

@@ -16,25 +16,26 @@ use regex_automata::dfa::{dense, Automaton, StartKind};
 use regex_automata::nfa::thompson;
 use regex_automata::util::primitives::StateID;
 use regex_automata::util::start;
-use regex_automata::Anchored;
+use regex_automata::{Anchored, MatchKind};
 
 use regex_syntax::hir::{Hir, Look};
 
 use crate::error::Problem;
 
 /// Upper bound on the DFA's size and on the memory used to build it.
-pub(crate) const SIZE_LIMIT: usize = 1 << 20;
+const SIZE_LIMIT: usize = 1 << 20;
 
-/// A compiled set of origin regexes.
+/// A compiled set of regexes that match whole inputs only: the origin
+/// regexes of a policy, or the route paths of a policy set.
 #[derive(Clone, Debug)]
-pub(crate) struct OriginRegexes {
+pub(crate) struct WholeMatch {
     dfa: Box<dense::DFA<Vec<u32>>>,
     /// The anchored start state, computed once.
     start: StateID,
 }
 
 /// ASCII-only parsing: origins are ASCII, and it keeps the DFA small.
-pub(crate) fn syntax() -> regex_automata::util::syntax::Config {
+fn syntax() -> regex_automata::util::syntax::Config {
     regex_automata::util::syntax::Config::new()
         .unicode(false)
         .utf8(false)
@@ -45,7 +46,7 @@ pub(crate) fn syntax() -> regex_automata::util::syntax::Config {
 /// Anchoring the parsed pattern rather than its text matters: in verbose
 /// mode (`(?x)`) a trailing `# comment` would swallow a `)$` appended to
 /// the string, and `a)|(.*` would wrap into a valid match-everything regex.
-pub(crate) fn anchored(pattern: &str) -> Result<Hir, Problem> {
+fn anchored(pattern: &str) -> Result<Hir, Problem> {
     let hir = regex_automata::util::syntax::parse_with(pattern, &syntax())
         .map_err(|e| Problem::InvalidRegex(one_line(&e.to_string())))?;
     Ok(Hir::concat(vec![
@@ -55,7 +56,7 @@ pub(crate) fn anchored(pattern: &str) -> Result<Hir, Problem> {
     ]))
 }
 
-fn build(patterns: &[&str]) -> Result<dense::DFA<Vec<u32>>, Problem> {
+fn build(patterns: &[&str], kind: MatchKind) -> Result<dense::DFA<Vec<u32>>, Problem> {
     let hirs = patterns
         .iter()
         .map(|p| anchored(p))
@@ -70,6 +71,7 @@ fn build(patterns: &[&str]) -> Result<dense::DFA<Vec<u32>>, Problem> {
         .configure(
             dense::Config::new()
                 .start_kind(StartKind::Anchored)
+                .match_kind(kind)
                 .dfa_size_limit(Some(SIZE_LIMIT))
                 .determinize_size_limit(Some(SIZE_LIMIT)),
         )
@@ -100,7 +102,7 @@ pub(crate) fn check(pattern: &str) -> Result<(), Problem> {
     if !pattern.is_ascii() {
         return Err(Problem::NonAsciiRegex);
     }
-    let alone = OriginRegexes::new(&[pattern])?;
+    let alone = WholeMatch::new(&[pattern])?;
     if CANARIES.iter().any(|c| alone.is_match(c)) {
         return Err(Problem::RegexTooBroad);
     }
@@ -119,38 +121,60 @@ fn one_line(message: &str) -> String {
         .to_string()
 }
 
-impl OriginRegexes {
+impl WholeMatch {
     /// Compiles patterns that each passed [`check`].
     pub(crate) fn new(patterns: &[&str]) -> Result<Self, Problem> {
-        let dfa = build(patterns)?;
+        Self::with_kind(patterns, MatchKind::LeftmostFirst)
+    }
+
+    /// Compiles `patterns`; with [`MatchKind::All`] a match reports every
+    /// pattern that matches (see [`WholeMatch::matches`]).
+    pub(crate) fn with_kind(patterns: &[&str], kind: MatchKind) -> Result<Self, Problem> {
+        let dfa = build(patterns, kind)?;
         let start = dfa
             .start_state(&start::Config::new().anchored(Anchored::Yes))
             .map_err(|_| Problem::RegexTooLarge)?;
-        Ok(OriginRegexes {
+        Ok(WholeMatch {
             dfa: Box::new(dfa),
             start,
         })
     }
 
-    /// Does some pattern match the whole of `origin`?
+    /// Does some pattern match the whole of `input`?
+    #[inline]
+    pub(crate) fn is_match(&self, input: &[u8]) -> bool {
+        self.end(input).is_some()
+    }
+
+    /// The IDs of every pattern that matches the whole of `input` (all of
+    /// them with [`MatchKind::All`]).
+    pub(crate) fn matches(&self, input: &[u8]) -> impl Iterator<Item = usize> + '_ {
+        let end = self.end(input);
+        let count = end.map_or(0, |s| self.dfa.match_len(s));
+        (0..count).filter_map(move |i| Some(self.dfa.match_pattern(end?, i).as_usize()))
+    }
+
+    /// The state after the end of `input`, when it is a match.
     ///
     /// Walks the DFA by hand: one table lookup per byte, no search set-up.
-    /// Every pattern ends in `$`, so a match can only show at the end of
-    /// input, which a DFA reports after its end-of-input transition.
+    /// Every pattern is anchored at its end, so a match can only show at
+    /// the end of input, which a DFA reports after its end-of-input
+    /// transition.
     #[inline]
-    pub(crate) fn is_match(&self, origin: &[u8]) -> bool {
+    fn end(&self, input: &[u8]) -> Option<StateID> {
         let dfa = &*self.dfa;
         let mut state = self.start;
-        for &b in origin {
+        for &b in input {
             state = dfa.next_state(state, b);
             // Special states are dead, quit, match or accelerated ones; only
             // dead and quit can appear before the end here, and both mean no.
             if dfa.is_special_state(state) && (dfa.is_dead_state(state) || dfa.is_quit_state(state))
             {
-                return false;
+                return None;
             }
         }
-        dfa.is_match_state(dfa.next_eoi_state(state))
+        let end = dfa.next_eoi_state(state);
+        dfa.is_match_state(end).then_some(end)
     }
 }
 
@@ -160,11 +184,11 @@ mod tests {
 
     #[test]
     fn whole_origin_only() {
-        let r = OriginRegexes::new(&[r"https://[a-z]+\.example\.com"]).unwrap();
+        let r = WholeMatch::new(&[r"https://[a-z]+\.example\.com"]).unwrap();
         assert!(r.is_match(b"https://app.example.com"));
         assert!(!r.is_match(b"https://app.example.com.evil.net"));
         assert!(!r.is_match(b"xhttps://app.example.com"));
-        let anchored = OriginRegexes::new(&[r"^https://a\.com$"]).unwrap();
+        let anchored = WholeMatch::new(&[r"^https://a\.com$"]).unwrap();
         assert!(anchored.is_match(b"https://a.com"));
         assert!(!anchored.is_match(b"https://a.com:1"));
     }
@@ -172,14 +196,14 @@ mod tests {
     #[test]
     fn alternation_is_wrapped_as_a_whole() {
         // Unwrapped, `a|b$` would match anything that starts with `a`.
-        let r = OriginRegexes::new(&["https://a.com|https://b.com"]).unwrap();
+        let r = WholeMatch::new(&["https://a.com|https://b.com"]).unwrap();
         assert!(r.is_match(b"https://a.com"));
         assert!(!r.is_match(b"https://a.com.evil.net"));
     }
 
     #[test]
     fn shorter_alternative_does_not_hide_a_longer_one() {
-        let r = OriginRegexes::new(&[r"https://(a|ab)\.com"]).unwrap();
+        let r = WholeMatch::new(&[r"https://(a|ab)\.com"]).unwrap();
         assert!(r.is_match(b"https://a.com") && r.is_match(b"https://ab.com"));
         assert!(!r.is_match(b"https://abc.com") && !r.is_match(b"https://a.co"));
         assert!(!r.is_match(b""));
@@ -187,7 +211,7 @@ mod tests {
 
     #[test]
     fn several_patterns_one_automaton() {
-        let r = OriginRegexes::new(&[r"https://a\.com", r"https://b\.com"]).unwrap();
+        let r = WholeMatch::new(&[r"https://a\.com", r"https://b\.com"]).unwrap();
         assert!(r.is_match(b"https://a.com") && r.is_match(b"https://b.com"));
         assert!(!r.is_match(b"https://c.com"));
     }

@@ -5,23 +5,19 @@
 //! request's route is one walk over its path bytes, whatever the number of
 //! routes, with no allocation.
 
-use alloc::boxed::Box;
 use alloc::format;
 use alloc::string::String;
 use alloc::sync::Arc;
 use alloc::vec::Vec;
 
-use regex_automata::dfa::{dense, Automaton, StartKind};
-use regex_automata::nfa::thompson;
-use regex_automata::util::primitives::StateID;
-use regex_automata::util::start;
-use regex_automata::{Anchored, MatchKind};
+use regex_automata::MatchKind;
 
 use crate::config::Config;
 use crate::decision::Decision;
 use crate::error::{ConfigErrors, ConfigWarnings, Field, Problem, Report, Value};
 use crate::limits::MAX_PATH_LEN;
 use crate::policy::Policy;
+use crate::regex::WholeMatch;
 use crate::request::RequestDescriptor;
 
 /// Where a route applies and what it does there, as the user writes it.
@@ -360,61 +356,25 @@ fn check_path_regex(regex: &str) -> Result<(), Problem> {
 /// patterns matching a whole path; the lowest route wins.
 #[derive(Clone, Debug)]
 struct PathMatcher {
-    dfa: Box<dense::DFA<Vec<u32>>>,
-    start: StateID,
+    paths: WholeMatch,
     /// The route of each pattern, by pattern ID.
     route_of: Vec<usize>,
 }
 
 impl PathMatcher {
     fn new(patterns: &[(usize, String)]) -> Result<Self, Problem> {
-        let hirs = patterns
-            .iter()
-            .map(|(_, p)| crate::regex::anchored(p))
-            .collect::<Result<Vec<_>, _>>()?;
-        let limit = Some(crate::regex::SIZE_LIMIT);
-        let nfa = thompson::Compiler::new()
-            .syntax(crate::regex::syntax())
-            .configure(thompson::Config::new().nfa_size_limit(limit))
-            .build_many_from_hir(&hirs)
-            .map_err(|_| Problem::RegexTooLarge)?;
-        let dfa = dense::Builder::new()
-            .configure(
-                dense::Config::new()
-                    .start_kind(StartKind::Anchored)
-                    .match_kind(MatchKind::All)
-                    .dfa_size_limit(limit)
-                    .determinize_size_limit(limit),
-            )
-            .build_from_nfa(&nfa)
-            .map_err(|_| Problem::RegexTooLarge)?;
-        let start = dfa
-            .start_state(&start::Config::new().anchored(Anchored::Yes))
-            .map_err(|_| Problem::RegexTooLarge)?;
+        let texts: Vec<&str> = patterns.iter().map(|(_, p)| p.as_str()).collect();
         Ok(PathMatcher {
-            dfa: Box::new(dfa),
-            start,
+            paths: WholeMatch::with_kind(&texts, MatchKind::All)?,
             route_of: patterns.iter().map(|(route, _)| *route).collect(),
         })
     }
 
     /// The first route whose pattern matches the whole path.
     fn find(&self, path: &[u8]) -> Option<usize> {
-        let dfa = &*self.dfa;
-        let mut state = self.start;
-        for &b in path {
-            state = dfa.next_state(state, b);
-            if dfa.is_special_state(state) && (dfa.is_dead_state(state) || dfa.is_quit_state(state))
-            {
-                return None;
-            }
-        }
-        let end = dfa.next_eoi_state(state);
-        if !dfa.is_match_state(end) {
-            return None;
-        }
-        (0..dfa.match_len(end))
-            .filter_map(|i| self.route_of.get(dfa.match_pattern(end, i).as_usize()))
+        self.paths
+            .matches(path)
+            .filter_map(|id| self.route_of.get(id))
             .min()
             .copied()
     }
