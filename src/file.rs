@@ -327,11 +327,36 @@ impl Reader<'_> {
             }
             "max_age" => keys.max_age = self.number(Field::MaxAge, raw),
             "preflight_success_status" => {
-                keys.preflight_success_status = self.number(Field::PreflightSuccessStatus, raw);
+                let status = self.number(Field::PreflightSuccessStatus, raw);
+                // A number beyond `u16` must be reported as written, not
+                // as the `u16::MAX` a `Config` would hold.
+                keys.preflight_success_status = match status {
+                    Some(n) if n > u64::from(u16::MAX) => {
+                        self.problem(
+                            Field::PreflightSuccessStatus,
+                            n.to_string(),
+                            Problem::InvalidStatus,
+                        );
+                        None
+                    }
+                    other => other,
+                };
             }
             _ => return false,
         }
         true
+    }
+
+    /// Whether `key` was already read from this table (JSON and other
+    /// formats allow it; the second value must not silently win).
+    fn given_twice(&mut self, seen: &mut Vec<String>, key: &str) -> bool {
+        if seen.iter().any(|k| k == key) {
+            let message = String::from("a key is given twice; keep one");
+            self.problem(Field::File, key.to_string(), Problem::Unreadable(message));
+            return true;
+        }
+        seen.push(key.to_string());
+        false
     }
 
     fn unknown(&mut self, key: String, allowed: &[&'static str]) {
@@ -349,7 +374,11 @@ impl PolicyFile {
         };
         let top_keys: Vec<&'static str> = policy_keys().chain(TOP_ONLY).map(|(k, _)| k).collect();
         let mut routes = None;
+        let mut seen = Vec::new();
         for (key, raw) in entries {
+            if reader.given_twice(&mut seen, &key) {
+                continue;
+            }
             if reader.policy_key(&mut file.top, &key, raw.clone()) {
                 continue;
             }
@@ -699,7 +728,11 @@ impl RouteKeys {
             return route;
         };
         let allowed: Vec<&'static str> = policy_keys().chain(ROUTE_ONLY).map(|(k, _)| k).collect();
+        let mut seen = Vec::new();
         for (key, raw) in entries {
+            if reader.given_twice(&mut seen, &key) {
+                continue;
+            }
             if reader.policy_key(&mut route.keys, &key, raw.clone()) {
                 continue;
             }

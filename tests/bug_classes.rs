@@ -623,9 +623,9 @@ fn every_requested_header_must_be_allowed() {
 /// for disallowed origins); tower-http (tower-rs/tower-http#194: preflight
 /// answers not tied to what was requested); flask-cors (CVE-2024-6221,
 /// fixed in 4.0.2: `Access-Control-Allow-Private-Network: true` sent by
-/// default). A rejected request — by origin, method, header, private
-/// network or malformed input, on an actual request or a preflight — gets
-/// no CORS header but `Vary` (§3.3, §3.5).
+/// default). A rejected request — by origin, method, header or malformed
+/// input, on an actual request or a preflight, asking for private network
+/// access or not — gets no CORS header but `Vary` (§3.3, §3.5).
 #[test]
 fn no_cors_header_leaks_on_denial() {
     let policy = compile(&credentialed_config());

@@ -253,6 +253,32 @@ fn a_file_that_is_not_a_table_or_not_toml_is_one_error() {
     }
 }
 
+/// JSON lets a key appear twice; the second value must not silently win
+/// (`["*"]` after a list of origins would widen the policy).
+#[test]
+fn a_key_given_twice_is_an_error() {
+    let file: PolicyFile = serde_json::from_str(
+        r#"{"allowed_origins": ["https://a.example"], "allowed_origins": ["*"],
+            "routes": [{"paths": ["/a"], "cors": true, "cors": false}]}"#,
+    )
+    .unwrap();
+    let errors = errors_of(&file);
+    assert_eq!(errors.len(), 2, "{errors}");
+    for (route, key) in [(None, "allowed_origins"), (Some(0), "cors")] {
+        let e = errors
+            .iter()
+            .find(|e| e.route() == route)
+            .unwrap_or_else(|| panic!("{errors}"));
+        assert_eq!(e.field(), Field::File);
+        assert_eq!(e.value(), Value::Str(key));
+        assert!(matches!(e.problem(), Problem::Unreadable(_)), "{e}");
+        assert!(e.to_string().contains("given twice"), "{e}");
+    }
+    // TOML refuses it while reading.
+    let errors = PolicyFile::from_toml("max_age = 1\nmax_age = 2\n").unwrap_err();
+    assert!(errors.to_string().contains("line 2"), "{errors}");
+}
+
 #[test]
 fn wrong_types_are_errors_naming_what_was_expected() {
     for (text, field, expected) in [
@@ -274,6 +300,11 @@ fn wrong_types_are_errors_naming_what_was_expected() {
         ("max_age = -1", Field::MaxAge, "found -1"),
         ("max_age = 1.5", Field::MaxAge, "found a decimal number"),
         (
+            "preflight_success_status = -204",
+            Field::PreflightSuccessStatus,
+            "found -204",
+        ),
+        (
             "[allowed_origins]",
             Field::AllowedOrigins,
             "expected a list of strings, found a table",
@@ -285,6 +316,22 @@ fn wrong_types_are_errors_naming_what_was_expected() {
         assert!(e.to_string().contains(expected), "{text}: {e}");
         assert_eq!(e.position().map(|(line, _)| line), Some(1), "{text}: {e}");
     }
+}
+
+/// A status beyond 65535 is reported as written, not as the 65535 a
+/// `Config` can hold.
+#[test]
+fn an_out_of_range_status_is_reported_as_written() {
+    let file =
+        read("allowed_origins = [\"https://a.example\"]\npreflight_success_status = 70000\n");
+    let errors = errors_of(&file);
+    assert_eq!(errors.len(), 1, "{errors}");
+    let e = find(&errors, Field::PreflightSuccessStatus, |p| {
+        *p == Problem::InvalidStatus
+    });
+    assert_eq!(e.value(), Value::Str("70000"));
+    assert_eq!(e.position(), Some((2, 28)), "{e}");
+    assert!(!e.to_string().contains("65535"), "{e}");
 }
 
 #[test]

@@ -1575,8 +1575,7 @@ fn model_preflight_denials() {
     p.headers = strings(&["*", "authorization"]);
     assert_eq!(reason(&p, &preflight(o, "GET", &["Authorization"])), None);
 
-    // A literal `*` is never allowed, so never echoed (DESIGN §3.4 with
-    // credentials; read as a wildcard by browsers without).
+    // `*` in the methods allows any token.
     p.methods = strings(&["*"]);
     assert_eq!(reason(&p, &preflight(o, "PURGE", &["x-a"])), None);
     // DESIGN §3.4 (WPT `cors-preflight-star`): a literal `*` is a name the
@@ -1588,6 +1587,18 @@ fn model_preflight_denials() {
         assert_eq!(reason(&p, &preflight(o, "GET", &["x-a, *"])), None);
     }
     p.credentials = false;
+    // Without the wildcards, `*` is a name like any other, and not listed.
+    let mut named = p.clone();
+    named.methods = strings(&["PUT"]);
+    named.headers = strings(&["x-a"]);
+    assert_eq!(
+        reason(&named, &preflight(o, "*", &[])),
+        Some(Reason::MethodNotAllowed)
+    );
+    assert_eq!(
+        reason(&named, &preflight(o, "GET", &["x-a, *"])),
+        Some(Reason::HeaderNotAllowed)
+    );
 
     // Private network: only the exact value `true` asks for it.
     let mut r = preflight(o, "GET", &[]);

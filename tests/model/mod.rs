@@ -400,7 +400,7 @@ pub fn decide(p: &PolicySpec, r: &RequestSpec) -> Outcome {
             let mut out = Outcome::new(Kind::NotCors, None, None);
             // DESIGN §3.2: the static answer of an any-origin policy goes on
             // every response, requests without `Origin` included.
-            if p.origins.iter().any(|o| o == "*") {
+            if p.is_any_origin() {
                 out.add(ACAO, b"*");
                 if !p.exposed.is_empty() {
                     out.add(ACEH, p.exposed.join(", ").as_bytes());
