@@ -54,8 +54,10 @@ fn main() -> ExitCode {
     let mut conf = ServerConf {
         threads: args.threads,
         // Pingora sleeps this long after SIGTERM whatever is in flight;
-        // the control loop exits earlier once no request is left.
-        grace_period_seconds: Some(args.grace.as_secs_f64().ceil() as u64),
+        // the control loop exits earlier once no request is left, and at
+        // the latest when `--grace` is over: Pingora's own deadline is one
+        // second later, a backstop only.
+        grace_period_seconds: Some(args.grace.as_secs_f64().ceil() as u64 + 1),
         graceful_shutdown_timeout_seconds: Some(1),
         ..ServerConf::default()
     };

@@ -31,14 +31,24 @@ fn preflights_are_answered_by_the_gateway_and_never_reach_the_upstream() {
         ],
     );
     assert_eq!(allowed.status, 204);
-    assert_eq!(header(&allowed, "access-control-allow-origin"), "https://app.example.com");
+    assert_eq!(
+        header(&allowed, "access-control-allow-origin"),
+        "https://app.example.com"
+    );
     assert_eq!(header(&allowed, "access-control-allow-credentials"), "true");
     assert_eq!(header(&allowed, "access-control-allow-methods"), "PUT");
-    assert_eq!(header(&allowed, "access-control-allow-headers"), "x-custom, content-type");
+    assert_eq!(
+        header(&allowed, "access-control-allow-headers"),
+        "x-custom, content-type"
+    );
     assert_eq!(header(&allowed, "access-control-max-age"), "600");
     assert_eq!(
         vary(&allowed),
-        ["Origin", "Access-Control-Request-Method", "Access-Control-Request-Headers"]
+        [
+            "Origin",
+            "Access-Control-Request-Method",
+            "Access-Control-Request-Headers"
+        ]
     );
     assert!(allowed.body.is_empty());
     assert!(!allowed.handler_ran());
@@ -50,7 +60,10 @@ fn preflights_are_answered_by_the_gateway_and_never_reach_the_upstream() {
         ),
         (
             "method",
-            vec![origin(ORIGIN), ("Access-Control-Request-Method", &b"PATCH"[..])],
+            vec![
+                origin(ORIGIN),
+                ("Access-Control-Request-Method", &b"PATCH"[..]),
+            ],
         ),
         (
             "header",
@@ -68,13 +81,21 @@ fn preflights_are_answered_by_the_gateway_and_never_reach_the_upstream() {
         assert!(vary(&denied).contains(&"Origin".to_owned()), "{why}");
         assert!(!denied.handler_ran(), "{why}");
     }
-    assert_eq!(up.count(), 0, "no preflight reached the upstream: {:?}", up.seen());
+    assert_eq!(
+        up.count(),
+        0,
+        "no preflight reached the upstream: {:?}",
+        up.seen()
+    );
 
     // OPTIONS without Access-Control-Request-Method is an actual request:
     // it is the application's to answer.
     let options = gw.send("OPTIONS", "/api/items", &[origin(ORIGIN)]);
     assert!(options.handler_ran());
-    assert_eq!(header(&options, "access-control-allow-origin"), "https://app.example.com");
+    assert_eq!(
+        header(&options, "access-control-allow-origin"),
+        "https://app.example.com"
+    );
     assert_eq!(up.seen(), ["OPTIONS /api/items"]);
 }
 
@@ -87,15 +108,24 @@ fn actual_requests_get_the_decided_headers_and_vary_is_joined() {
     assert_eq!(allowed.status, 200);
     assert!(allowed.handler_ran());
     assert_eq!(allowed.body, b"ok");
-    assert_eq!(header(&allowed, "access-control-allow-origin"), "https://app.example.com");
+    assert_eq!(
+        header(&allowed, "access-control-allow-origin"),
+        "https://app.example.com"
+    );
     assert_eq!(header(&allowed, "access-control-allow-credentials"), "true");
-    assert_eq!(header(&allowed, "access-control-expose-headers"), "x-total-count");
+    assert_eq!(
+        header(&allowed, "access-control-expose-headers"),
+        "x-total-count"
+    );
     assert_eq!(header(&allowed, "x-total-count"), "42");
     // The upstream's Vary is kept and CORS's joined to it.
     assert_eq!(vary(&allowed), ["Accept-Encoding", "Origin"]);
 
     let denied = gw.send("POST", "/items", &[origin(EVIL)]);
-    assert_eq!(denied.status, 200, "CORS is not access control: the upstream answers");
+    assert_eq!(
+        denied.status, 200,
+        "CORS is not access control: the upstream answers"
+    );
     assert!(denied.handler_ran());
     assert_eq!(cors_names(&denied), Vec::<&str>::new());
     assert_eq!(vary(&denied), ["Accept-Encoding", "Origin"]);
@@ -112,7 +142,12 @@ fn actual_requests_get_the_decided_headers_and_vary_is_joined() {
     assert_eq!(up.count(), 4);
     assert_eq!(
         up.seen(),
-        ["GET /items?page=2", "POST /items", "GET /items", "GET /vary-origin"]
+        [
+            "GET /items?page=2",
+            "POST /items",
+            "GET /items",
+            "GET /vary-origin"
+        ]
     );
 
     // One log line per request, with the decision and the reason.
@@ -120,7 +155,10 @@ fn actual_requests_get_the_decided_headers_and_vary_is_joined() {
         .wait_log(Duration::from_secs(5), |l| l.starts_with("POST /items "))
         .expect("a log line for the denied request");
     assert!(denied_line.contains("route=default"), "{denied_line}");
-    assert!(denied_line.contains("decision=actual/denied"), "{denied_line}");
+    assert!(
+        denied_line.contains("decision=actual/denied"),
+        "{denied_line}"
+    );
     assert!(denied_line.contains("status=200"), "{denied_line}");
     assert!(
         denied_line.contains(r#"reason="origin \"https://evil.example.com\" is not allowed""#),
@@ -140,7 +178,11 @@ fn the_upstreams_own_cors_headers_are_removed_unless_kept() {
         [b"https://app.example.com"]
     );
     assert_eq!(header(&r, "access-control-expose-headers"), "x-total-count");
-    assert_eq!(r.get("access-control-max-age"), None, "upstream's max-age removed");
+    assert_eq!(
+        r.get("access-control-max-age"),
+        None,
+        "upstream's max-age removed"
+    );
     // A denied origin gets nothing, whatever the upstream said.
     let r = gw.send("GET", "/upstream-cors", &[origin(EVIL)]);
     assert_eq!(cors_names(&r), Vec::<&str>::new());
@@ -165,7 +207,10 @@ fn an_upstream_error_keeps_its_status_and_gets_cors_headers() {
     let r = gw.send("POST", "/error", &[origin(ORIGIN)]);
     assert_eq!(r.status, 500);
     assert_eq!(r.body, b"boom");
-    assert_eq!(header(&r, "access-control-allow-origin"), "https://app.example.com");
+    assert_eq!(
+        header(&r, "access-control-allow-origin"),
+        "https://app.example.com"
+    );
     assert_eq!(header(&r, "access-control-allow-credentials"), "true");
     assert_eq!(vary(&r), ["Accept-Encoding", "Origin"]);
 }
@@ -176,7 +221,10 @@ fn upstream_down_is_a_502_with_cors_headers() {
     let mut gw = gateway_for(&dead, "down", &["--upstream-timeout", "5"]);
     let r = gw.send("GET", "/items", &[origin(ORIGIN)]);
     assert_eq!(r.status, 502);
-    assert_eq!(header(&r, "access-control-allow-origin"), "https://app.example.com");
+    assert_eq!(
+        header(&r, "access-control-allow-origin"),
+        "https://app.example.com"
+    );
     assert_eq!(header(&r, "access-control-allow-credentials"), "true");
     assert_eq!(header(&r, "access-control-expose-headers"), "x-total-count");
     assert!(vary(&r).contains(&"Origin".to_owned()));
@@ -207,7 +255,10 @@ fn upstream_timeout_is_a_504_with_cors_headers() {
     let gw = gateway_for(&up.url(), "hang", &["--upstream-timeout", "0.5"]);
     let r = gw.send("GET", "/hang", &[origin(ORIGIN)]);
     assert_eq!(r.status, 504);
-    assert_eq!(header(&r, "access-control-allow-origin"), "https://app.example.com");
+    assert_eq!(
+        header(&r, "access-control-allow-origin"),
+        "https://app.example.com"
+    );
     assert!(vary(&r).contains(&"Origin".to_owned()));
     // The gateway still serves.
     let r = gw.send("GET", "/", &[origin(ORIGIN)]);

@@ -241,7 +241,14 @@ impl Gateway {
     /// `policy` and `extra` flags; waits for `listening on`.
     pub fn start(upstream: &str, policy: &Path, extra: &[&str]) -> Gateway {
         let mut child = Command::new(binary())
-            .args(["--upstream", upstream, "--listen", "127.0.0.1:0", "--threads", "1"])
+            .args([
+                "--upstream",
+                upstream,
+                "--listen",
+                "127.0.0.1:0",
+                "--threads",
+                "1",
+            ])
             .arg("--policy")
             .arg(policy)
             .args(extra)
@@ -267,7 +274,10 @@ impl Gateway {
             other => {
                 let _ = child.kill();
                 let rest: Vec<String> = log.try_iter().collect();
-                panic!("no listening line ({other:?}); stderr:\n{}", rest.join("\n"));
+                panic!(
+                    "no listening line ({other:?}); stderr:\n{}",
+                    rest.join("\n")
+                );
             }
         };
         let addr = first
@@ -368,8 +378,14 @@ pub fn run_to_exit(args: &[&str]) -> (Option<i32>, String) {
         std::thread::sleep(Duration::from_millis(20));
     }
     let out = child.wait_with_output().unwrap();
-    assert!(out.stdout.is_empty(), "nothing on stdout when refusing to start");
-    (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+    assert!(
+        out.stdout.is_empty(),
+        "nothing on stdout when refusing to start"
+    );
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 pub const ORIGIN: &[u8] = b"https://app.example.com";
