@@ -165,6 +165,11 @@ fn actual_requests_get_the_decided_headers_and_vary_is_joined() {
         "{denied_line}"
     );
     assert!(denied_line.contains("upstream="), "{denied_line}");
+    assert_eq!(
+        gw.more_stdout(),
+        Vec::<String>::new(),
+        "one stdout line only"
+    );
 }
 
 #[test]

@@ -223,6 +223,7 @@ pub struct Gateway {
     log: mpsc::Receiver<String>,
     /// Every stderr line read so far.
     pub lines: Vec<String>,
+    stdout: mpsc::Receiver<Option<std::io::Result<String>>>,
 }
 
 impl Drop for Gateway {
@@ -263,9 +264,10 @@ impl Gateway {
             let mut lines = BufReader::new(stdout).lines();
             let first = lines.next();
             let _ = tx.send(first);
-            // Anything more on stdout would break the one-line contract.
+            // Anything more on stdout breaks the one-line contract: kept
+            // for `Gateway::more_stdout` to report.
             for line in lines.map_while(Result::ok) {
-                panic!("unexpected second stdout line: {line:?}");
+                let _ = tx.send(Some(Ok(line)));
             }
         });
         let log = lines_of(child.stderr.take().unwrap());
@@ -291,7 +293,16 @@ impl Gateway {
             addr,
             log,
             lines: Vec::new(),
+            stdout: rx,
         }
+    }
+
+    /// Lines printed on stdout after `listening on` (there must be none).
+    pub fn more_stdout(&self) -> Vec<String> {
+        self.stdout
+            .try_iter()
+            .filter_map(|l| l.and_then(Result::ok))
+            .collect()
     }
 
     pub fn pid(&self) -> u32 {
