@@ -8,10 +8,14 @@ use std::time::Duration;
 pub const USAGE: &str = "\
 usage: cors-gateway --upstream http://HOST:PORT [--policy FILE] [--listen HOST:PORT]
                     [--keep-upstream-cors] [--grace SECONDS] [--upstream-timeout SECONDS]
+                    [--strict] [--threads N]
 
   --upstream URL             the backend, plain HTTP (http://host:port)
   --policy FILE              the CORS policy (TOML, or JSON when FILE ends in .json);
-                             reloaded on SIGHUP and when the file changes
+                             reloaded on SIGHUP and when the file changes. CORS_*
+                             variables override its top-level keys, or are the
+                             whole policy without a file (CORS_ALLOWED_ORIGINS=...)
+  --strict                   refuse a policy with warnings (as CORS_STRICT=true)
   --listen HOST:PORT         where to listen (default 127.0.0.1:8080; port 0 = any free port)
   --keep-upstream-cors       keep the backend's own Access-Control-* response headers
   --grace SECONDS            how long a graceful shutdown (SIGTERM) waits for requests
@@ -39,6 +43,8 @@ pub struct Args {
     pub upstream_timeout: Duration,
     /// Worker threads.
     pub threads: usize,
+    /// Warnings are errors.
+    pub strict: bool,
 }
 
 /// Parses `args` (without the program name).
@@ -47,6 +53,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Args, String> {
     let mut policy = None;
     let mut listen = SocketAddr::from(([127, 0, 0, 1], 8080));
     let mut keep_upstream_cors = false;
+    let mut strict = false;
     let mut grace = Duration::from_secs(10);
     let mut upstream_timeout = Duration::from_secs(60);
     let mut threads = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -63,6 +70,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Args, String> {
                 })?;
             }
             "--keep-upstream-cors" => keep_upstream_cors = true,
+            "--strict" => strict = true,
             "--grace" => grace = seconds("--grace", &value()?)?,
             "--upstream-timeout" => {
                 upstream_timeout = seconds("--upstream-timeout", &value()?)?;
@@ -91,6 +99,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Args, String> {
         grace,
         upstream_timeout,
         threads,
+        strict,
     })
 }
 

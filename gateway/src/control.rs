@@ -54,7 +54,10 @@ impl BackgroundService for Control {
             }
         };
         let (changed_tx, mut changed) = mpsc::unbounded_channel();
-        let _watcher = watch_file(self.live.path(), changed_tx);
+        let _watcher = self
+            .live
+            .path()
+            .and_then(|path| watch_file(path, changed_tx));
 
         if !wait_listening(self.listen).await {
             eprintln!(
@@ -93,11 +96,15 @@ impl BackgroundService for Control {
 
 impl Control {
     fn reload(&self, trigger: &str) {
-        let path = self.live.path().display();
         match self.live.reload() {
-            Ok(()) => eprintln!("policy reloaded from {path} ({trigger})"),
+            Ok((warnings, summary)) => {
+                for warning in warnings {
+                    eprintln!("{warning}");
+                }
+                eprintln!("policy reloaded ({trigger}): {summary}");
+            }
             Err(problems) => eprintln!(
-                "policy reload from {path} ({trigger}) failed; the policy in force is kept:\n{problems}"
+                "policy reload ({trigger}) failed; the policy in force is kept:\n{problems}"
             ),
         }
     }

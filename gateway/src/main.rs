@@ -7,7 +7,7 @@ use std::sync::atomic::AtomicUsize;
 use std::sync::{Arc, Mutex};
 
 use cors_gateway::control::Control;
-use cors_gateway::policy::Live;
+use cors_gateway::policy::{Live, Source};
 use cors_gateway::proxy::Gateway;
 use cors_gateway::{args, listen};
 use pingora::listeners::TcpSocketOptions;
@@ -28,20 +28,23 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let Some(path) = args.policy.clone() else {
-        // No silent permissive default: a gateway without a policy would
-        // either add nothing (useless) or allow everything (unsafe).
-        eprintln!("no policy: give --policy FILE (TOML, or JSON when it ends in .json)");
-        return ExitCode::from(2);
+    let source = Source {
+        path: args.policy.clone(),
+        strict: args.strict,
     };
-    let live = match Live::open(path) {
-        Ok(live) => Arc::new(live),
+    let live = match Live::open(source) {
+        Ok((live, warnings, summary)) => {
+            for warning in warnings {
+                eprintln!("{warning}");
+            }
+            eprintln!("{summary}");
+            Arc::new(live)
+        }
         Err(problems) => {
             eprintln!("{problems}");
             return ExitCode::from(2);
         }
     };
-    eprintln!("policy loaded from {}", live.path().display());
 
     let (placeholder, listen) = match listen::reserve(args.listen) {
         Ok(reserved) => reserved,

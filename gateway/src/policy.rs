@@ -1,81 +1,203 @@
 //! Every call the gateway makes into `cors-engine`, in one place.
 //!
 //! The rest of the gateway speaks Pingora and HTTP; this module turns a
-//! policy file into a compiled policy, a request into an [`Outcome`], and an
-//! outcome into response headers. Keeping the engine behind these few
-//! functions means a change in its API is a change here only.
+//! policy file and `CORS_*` variables into a compiled policy set, a request
+//! into an [`Outcome`], and an outcome into response headers. Keeping the
+//! engine behind these few functions means a change in its API is a
+//! change here only.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use arc_swap::ArcSwap;
 use cors_engine::http::{Action, Cors, CorsHeaders, RequestHeaders};
-use cors_engine::{Kind, PolicyFile};
+use cors_engine::{Kind, PolicyFile, PolicySet, RouteId};
+
 use http::header::VARY;
 use http::{HeaderMap, HeaderName, HeaderValue, Method};
 use pingora::http::ResponseHeader;
 
-/// The name every log line gives the policy while the gateway has a single
-/// top-level policy (no per-path routes yet).
-pub const DEFAULT_ROUTE: &str = "default";
-
-/// Reads and compiles the policy file at `path` (JSON when the name ends in
-/// `.json`, TOML otherwise).
+/// The compiled policies by route, each prepared for `http` types.
 ///
-/// The error holds every problem, one per line, each prefixed with the
-/// file name, so that an operator fixes them all in one edit.
-pub fn load(path: &Path) -> Result<Cors, String> {
-    let shown = path.display();
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{shown}: {e}"))?;
-    let file: PolicyFile = if path.extension().is_some_and(|ext| ext == "json") {
-        serde_json::from_str(&text).map_err(|e| format!("{shown}: {e}"))?
-    } else {
-        toml::from_str(&text).map_err(|e| format!("{shown}: {}", e.to_string().trim_end()))?
-    };
-    let policy = file.compile().map_err(|errors| {
-        // One line per problem, so that `grep` and log collectors see each.
-        let lines: Vec<String> = errors.iter().map(|e| format!("{shown}: {e}")).collect();
-        lines.join("\n")
-    })?;
-    Ok(Cors::new(policy))
+/// The engine's [`PolicySet`] routes a path to a [`Policy`](cors_engine::Policy);
+/// the `http` adapter answers with a [`Cors`], which owns a policy. Until
+/// the set can hold prepared policies itself, each policy of the set is
+/// prepared once here and found again by its address in the set (the set
+/// is boxed and never changed, so the addresses hold).
+pub struct Policies {
+    set: Box<PolicySet>,
+    prepared: Vec<(usize, Cors)>,
 }
 
-/// The policy in force, replaced atomically when the file is reloaded.
+fn address(policy: &cors_engine::Policy) -> usize {
+    core::ptr::from_ref(policy) as usize
+}
+
+impl Policies {
+    fn new(set: PolicySet) -> Self {
+        let set = Box::new(set);
+        let prepared = set
+            .policies()
+            .map(|p| (address(p), Cors::new(p.clone())))
+            .collect();
+        Policies { set, prepared }
+    }
+
+    /// The route `path` falls in.
+    fn route(&self, path: &str) -> RouteId {
+        self.set.route(path.as_bytes())
+    }
+
+    /// The prepared policy of `route`; `None` where CORS is off.
+    fn cors(&self, route: RouteId) -> Option<&Cors> {
+        let policy = self.set.policy(route)?;
+        let at = address(policy);
+        self.prepared.iter().find(|(a, _)| *a == at).map(|(_, c)| c)
+    }
+
+    /// How many policies the set holds (top level and routes with CORS on).
+    pub fn len(&self) -> usize {
+        self.prepared.len()
+    }
+
+    /// Whether the set holds no policy at all (CORS off everywhere).
+    pub fn is_empty(&self) -> bool {
+        self.prepared.is_empty()
+    }
+}
+
+/// Where the policy comes from.
+#[derive(Clone, Debug, Default)]
+pub struct Source {
+    /// A policy file: JSON when the name ends in `.json`, TOML otherwise.
+    pub path: Option<PathBuf>,
+    /// Warnings are errors (`--strict`; `CORS_STRICT` works too).
+    pub strict: bool,
+}
+
+/// A compiled policy set and what to say about it.
+pub struct Loaded {
+    /// The policies.
+    pub set: Policies,
+    /// One line per warning, each naming where it comes from.
+    pub warnings: Vec<String>,
+    /// One line: where the policy came from and what it holds.
+    pub summary: String,
+}
+
+impl Source {
+    /// Reads the file, applies the `CORS_*` variables of this process over
+    /// it (or uses them alone when there is no file), and compiles.
+    ///
+    /// The error holds every problem, one per line, each prefixed with
+    /// where it comes from, so that an operator fixes them all in one edit.
+    pub fn load(&self) -> Result<Loaded, String> {
+        let has_env =
+            std::env::vars_os().any(|(k, _)| k.to_str().is_some_and(|k| k.starts_with("CORS_")));
+        let (file, from) = match &self.path {
+            Some(path) => {
+                let shown = path.display().to_string();
+                let from = if has_env {
+                    format!("{shown} and the environment")
+                } else {
+                    shown
+                };
+                (read(path)?, from)
+            }
+            None if has_env => (PolicyFile::default(), "the environment".to_owned()),
+            None => {
+                // No silent permissive default: a gateway without a policy
+                // would either add nothing (useless) or allow everything.
+                return Err(
+                    "no policy: give --policy FILE (TOML, or JSON when it ends in .json) \
+                            or CORS_* environment variables (e.g. CORS_ALLOWED_ORIGINS)"
+                        .to_owned(),
+                );
+            }
+        };
+        let mut file = file.with_process_env();
+        if self.strict {
+            // The flag is the `strict` key, set the way the environment does.
+            file = file.with_env([("CORS_STRICT".to_owned(), "true".to_owned())]);
+        }
+        let (set, warnings) = file.compile().map_err(|errors| {
+            // One line per problem, so that `grep` and log collectors see each.
+            let lines: Vec<String> = errors.iter().map(|e| format!("{from}: {e}")).collect();
+            lines.join("\n")
+        })?;
+        let warnings: Vec<String> = warnings
+            .iter()
+            .map(|w| format!("{from}: warning: {w}"))
+            .collect();
+        let set = Policies::new(set);
+        let summary = format!(
+            "policy from {from}: {} polic{}, {} warning{}",
+            set.len(),
+            if set.len() == 1 { "y" } else { "ies" },
+            warnings.len(),
+            if warnings.len() == 1 { "" } else { "s" },
+        );
+        Ok(Loaded {
+            set,
+            warnings,
+            summary,
+        })
+    }
+}
+
+/// Reads a policy file without compiling it.
+fn read(path: &Path) -> Result<PolicyFile, String> {
+    let shown = path.display();
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{shown}: {e}"))?;
+    if path.extension().is_some_and(|ext| ext == "json") {
+        serde_json::from_str(&text).map_err(|e| format!("{shown}: {e}"))
+    } else {
+        PolicyFile::from_toml(&text).map_err(|errors| {
+            let lines: Vec<String> = errors.iter().map(|e| format!("{shown}: {e}")).collect();
+            lines.join("\n")
+        })
+    }
+}
+
+/// The policy in force, replaced atomically when it is reloaded.
 ///
 /// Each request takes one snapshot ([`Live::snapshot`]) and decides and
 /// answers with it, so a reload in the middle of a request never mixes two
 /// policies; readers never wait for a reload.
 pub struct Live {
-    path: PathBuf,
-    current: ArcSwap<Cors>,
+    source: Source,
+    current: ArcSwap<Policies>,
 }
 
 impl Live {
-    /// Loads the policy at `path`; fails as [`load`] does.
-    pub fn open(path: PathBuf) -> Result<Self, String> {
-        let cors = load(&path)?;
-        Ok(Live {
-            path,
-            current: ArcSwap::from_pointee(cors),
-        })
+    /// Loads the policy; fails as [`Source::load`] does. The warnings and
+    /// summary are for the caller to print.
+    pub fn open(source: Source) -> Result<(Self, Vec<String>, String), String> {
+        let loaded = source.load()?;
+        let live = Live {
+            source,
+            current: ArcSwap::from_pointee(loaded.set),
+        };
+        Ok((live, loaded.warnings, loaded.summary))
     }
 
-    /// The file this policy comes from.
-    pub fn path(&self) -> &Path {
-        &self.path
+    /// The file the policy comes from, if any.
+    pub fn path(&self) -> Option<&Path> {
+        self.source.path.as_deref()
     }
 
-    /// The policy to decide one request with.
-    pub fn snapshot(&self) -> Arc<Cors> {
+    /// The policies to decide one request with.
+    pub fn snapshot(&self) -> Arc<Policies> {
         self.current.load_full()
     }
 
-    /// Recompiles the file and swaps the result in; on any problem the
-    /// policy in force is kept and every problem is returned.
-    pub fn reload(&self) -> Result<(), String> {
-        let cors = load(&self.path)?;
-        self.current.store(Arc::new(cors));
-        Ok(())
+    /// Recompiles and swaps the result in; on any problem the policy in
+    /// force is kept and every problem is returned. On success, the
+    /// warnings and the summary line.
+    pub fn reload(&self) -> Result<(Vec<String>, String), String> {
+        let loaded = self.source.load()?;
+        self.current.store(Arc::new(loaded.set));
+        Ok((loaded.warnings, loaded.summary))
     }
 }
 
@@ -92,6 +214,10 @@ pub enum Outcome {
     },
     /// Proxy the request; add these headers to whatever comes back.
     Forward(CorsHeaders),
+    /// CORS is off on this path (a `cors = false` route, or no route and
+    /// no top-level policy): proxy everything, preflights included, and
+    /// add nothing.
+    Off,
 }
 
 /// A decided request: what to do and the log text of the decision.
@@ -103,13 +229,22 @@ pub struct Decided {
     pub summary: &'static str,
     /// Why it was denied (request bytes escaped by the engine), if it was.
     pub reason: Option<String>,
-    /// The route whose policy decided.
-    pub route: &'static str,
+    /// The route that decided, to apply the headers with the same policy.
+    pub route: RouteId,
 }
 
-/// Decides one request from its method and headers (the path will choose
-/// the route once the engine has per-path policies).
-pub fn decide(cors: &Cors, _path: &str, method: &Method, headers: &HeaderMap) -> Decided {
+/// Decides one request from its path (without the query), method and
+/// headers.
+pub fn decide(set: &Policies, path: &str, method: &Method, headers: &HeaderMap) -> Decided {
+    let route = set.route(path);
+    let Some(cors) = set.cors(route) else {
+        return Decided {
+            outcome: Outcome::Off,
+            summary: "cors-off",
+            reason: None,
+            route,
+        };
+    };
     let read = RequestHeaders::new(method, headers);
     let decision = cors.policy().decide(&read.descriptor());
     let summary = match (decision.kind(), decision.is_allowed()) {
@@ -136,8 +271,14 @@ pub fn decide(cors: &Cors, _path: &str, method: &Method, headers: &HeaderMap) ->
         outcome,
         summary,
         reason,
-        route: DEFAULT_ROUTE,
+        route,
     }
+}
+
+/// The name of `route` for logs: its first path as written, or
+/// `(top level)`.
+pub fn route_name(set: &Policies, route: RouteId) -> &str {
+    set.set.route_name(route)
 }
 
 /// Whether `name` is one of the response headers CORS owns.
@@ -145,8 +286,8 @@ fn is_cors_response_header(name: &HeaderName) -> bool {
     name.as_str().starts_with("access-control-")
 }
 
-/// Adds the decided headers to a response from the upstream or from the
-/// gateway itself.
+/// Adds the decided headers (`add`, decided on `route` of `set`) to a
+/// response from the upstream or from the gateway itself.
 ///
 /// The upstream's own `Access-Control-*` headers go first unless
 /// `keep_upstream_cors`: two CORS layers answering the same request give a
@@ -154,7 +295,8 @@ fn is_cors_response_header(name: &HeaderName) -> bool {
 /// check outright). The engine's `Vary` join keeps every name the upstream
 /// sent and adds CORS's.
 pub fn apply(
-    cors: &Cors,
+    set: &Policies,
+    route: RouteId,
     add: CorsHeaders,
     response: &mut ResponseHeader,
     keep_upstream_cors: bool,
@@ -170,6 +312,9 @@ pub fn apply(
             response.remove_header(name);
         }
     }
+    let Some(cors) = set.cors(route) else {
+        return;
+    };
     // The engine applies to an `http::HeaderMap`; Pingora's header keeps
     // the upstream's header-name case beside its map, so the engine works
     // on a scratch map holding the upstream's `Vary` lines, and the result

@@ -6,13 +6,14 @@ use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use bytes::Bytes;
-use cors_engine::http::{Cors, CorsHeaders};
+use cors_engine::http::CorsHeaders;
+use cors_engine::RouteId;
 use pingora::http::ResponseHeader;
 use pingora::prelude::*;
 use pingora::proxy::{FailToProxy, ProxyHttp, Session};
 use pingora::{ErrorSource, ErrorType};
 
-use crate::policy::{self, Live, Outcome};
+use crate::policy::{self, Live, Outcome, Policies};
 
 /// The gateway's proxy logic. Holds no CORS logic: [`policy`] decides.
 pub struct Gateway {
@@ -50,12 +51,13 @@ pub struct Ctx {
     _in_flight: InFlight,
     /// The policy snapshot that decided this request: its answer is made
     /// with the same one even if a reload lands meanwhile.
-    cors: Option<Arc<Cors>>,
+    policies: Option<Arc<Policies>>,
+    /// The route whose policy decided.
+    route: RouteId,
     /// The headers to add to the response, once decided.
     add: Option<CorsHeaders>,
     summary: &'static str,
     reason: Option<String>,
-    route: &'static str,
     upstream_started: Option<Instant>,
     upstream_time: Option<Duration>,
     /// Why the gateway answered with its own error, for the log.
@@ -101,11 +103,11 @@ impl ProxyHttp for Gateway {
     fn new_ctx(&self) -> Ctx {
         Ctx {
             _in_flight: InFlight::new(&self.in_flight),
-            cors: None,
+            policies: None,
+            route: RouteId::TopLevel,
             add: None,
             summary: "undecided",
             reason: None,
-            route: policy::DEFAULT_ROUTE,
             upstream_started: None,
             upstream_time: None,
             failure: None,
@@ -113,12 +115,13 @@ impl ProxyHttp for Gateway {
     }
 
     async fn request_filter(&self, session: &mut Session, ctx: &mut Ctx) -> Result<bool> {
-        let cors = self.live.snapshot();
+        let policies = self.live.snapshot();
         let req = session.req_header();
-        let decided = policy::decide(&cors, req.uri.path(), &req.method, &req.headers);
+        let decided = policy::decide(&policies, req.uri.path(), &req.method, &req.headers);
         ctx.summary = decided.summary;
         ctx.reason = decided.reason;
         ctx.route = decided.route;
+        ctx.policies = Some(policies);
         match decided.outcome {
             Outcome::Answer { status, headers } => {
                 let head = policy::answer_head(status, &headers, 0);
@@ -130,9 +133,11 @@ impl ProxyHttp for Gateway {
             }
             Outcome::Forward(add) => {
                 ctx.add = Some(add);
-                ctx.cors = Some(cors);
                 Ok(false)
             }
+            // No CORS here: the upstream answers everything as it is,
+            // preflights included.
+            Outcome::Off => Ok(false),
         }
     }
 
@@ -153,8 +158,8 @@ impl ProxyHttp for Gateway {
         ctx: &mut Ctx,
     ) -> Result<()> {
         ctx.upstream_time = ctx.upstream_started.map(|t| t.elapsed());
-        if let (Some(cors), Some(add)) = (&ctx.cors, ctx.add.take()) {
-            policy::apply(cors, add, response, self.keep_upstream_cors);
+        if let (Some(policies), Some(add)) = (&ctx.policies, ctx.add.take()) {
+            policy::apply(policies, ctx.route, add, response, self.keep_upstream_cors);
         }
         Ok(())
     }
@@ -172,8 +177,8 @@ impl ProxyHttp for Gateway {
             let mut head = policy::answer_head(status, &[], body.len());
             let _ = head.insert_header(http::header::CONTENT_TYPE, "text/plain; charset=utf-8");
             let _ = head.insert_header(http::header::CONNECTION, "close");
-            if let (Some(cors), Some(add)) = (&ctx.cors, ctx.add.take()) {
-                policy::apply(cors, add, &mut head, self.keep_upstream_cors);
+            if let (Some(policies), Some(add)) = (&ctx.policies, ctx.add.take()) {
+                policy::apply(policies, ctx.route, add, &mut head, self.keep_upstream_cors);
             }
             session.set_keepalive(None);
             if session
@@ -211,11 +216,15 @@ impl ProxyHttp for Gateway {
         // The engine escapes the request bytes a reason quotes; the method
         // and path are escaped here (a request target may carry bytes above
         // 0x7f, which must not reach the log raw).
+        let route = match &ctx.policies {
+            Some(p) => escape(policy::route_name(p, ctx.route).as_bytes()),
+            None => "-".to_owned(),
+        };
         eprintln!(
             "{} {} route={} decision={} status={} upstream={}{}{}",
             escape(req.method.as_str().as_bytes()),
             escape(req.uri.path().as_bytes()),
-            ctx.route,
+            route,
             ctx.summary,
             status,
             upstream,

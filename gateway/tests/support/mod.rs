@@ -13,14 +13,165 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 
-#[path = "../../../tests/common/spec.rs"]
-pub mod spec;
+/// How long one exchange may take before the client gives up.
+const EXCHANGE: Duration = Duration::from_secs(20);
 
-#[path = "../../../tests/common/http_table.rs"]
-pub mod http_table;
+/// A parsed HTTP/1.1 response.
+#[derive(Clone, Debug, Default)]
+pub struct Response {
+    pub status: u16,
+    /// Every header line in order, name in lower case, value as sent.
+    pub headers: Vec<(String, Vec<u8>)>,
+    /// The body, de-chunked.
+    pub body: Vec<u8>,
+}
 
-#[allow(unused_imports)]
-pub use http_table::{send_to, try_send_to, Response};
+impl Response {
+    /// The value of the first `name` line (`name` in lower case).
+    pub fn get(&self, name: &str) -> Option<&[u8]> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_slice())
+    }
+
+    /// The values of every `name` line, in order.
+    pub fn get_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a [u8]> + 'a {
+        self.headers
+            .iter()
+            .filter(move |(n, _)| n == name)
+            .map(|(_, v)| v.as_slice())
+    }
+
+    /// Whether the upstream application produced this response.
+    pub fn handler_ran(&self) -> bool {
+        self.get_all("x-handler").any(|v| v == b"app")
+    }
+}
+
+/// Sends one request (written byte for byte, `Connection: close`) and
+/// reads the whole response; panics when there is none.
+pub fn send_to(addr: SocketAddr, method: &[u8], path: &str, lines: &[(&str, &[u8])]) -> Response {
+    try_send_to(addr, method, path, lines)
+        .unwrap_or_else(|e| panic!("{} {path} to {addr}: {e}", method.escape_ascii()))
+}
+
+/// [`send_to`] without the panic.
+pub fn try_send_to(
+    addr: SocketAddr,
+    method: &[u8],
+    path: &str,
+    lines: &[(&str, &[u8])],
+) -> std::io::Result<Response> {
+    let mut request = Vec::with_capacity(256);
+    request.extend_from_slice(method);
+    request.push(b' ');
+    request.extend_from_slice(path.as_bytes());
+    request.extend_from_slice(format!(" HTTP/1.1\r\nHost: {addr}\r\n").as_bytes());
+    for (name, value) in lines {
+        request.extend_from_slice(name.as_bytes());
+        request.extend_from_slice(b": ");
+        request.extend_from_slice(value);
+        request.extend_from_slice(b"\r\n");
+    }
+    request.extend_from_slice(b"Connection: close\r\n\r\n");
+    let mut stream = TcpStream::connect_timeout(&addr, EXCHANGE)?;
+    stream.set_read_timeout(Some(EXCHANGE))?;
+    stream.set_write_timeout(Some(EXCHANGE))?;
+    let written = stream.write_all(&request);
+    let mut raw = Vec::new();
+    let read = stream.read_to_end(&mut raw);
+    if raw.is_empty() {
+        written?;
+        read?;
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::UnexpectedEof,
+            "connection closed without a response",
+        ));
+    }
+    parse_response(&raw, method == b"HEAD")
+}
+
+fn invalid(what: String) -> std::io::Error {
+    std::io::Error::new(std::io::ErrorKind::InvalidData, what)
+}
+
+fn parse_response(raw: &[u8], head_request: bool) -> std::io::Result<Response> {
+    let end = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .ok_or_else(|| {
+            invalid(format!(
+                "no end of head in {:?}",
+                raw.escape_ascii().to_string()
+            ))
+        })?;
+    let head = &raw[..end];
+    let mut lines = head
+        .split(|&b| b == b'\n')
+        .map(|l| l.strip_suffix(b"\r").unwrap_or(l));
+    let status_line = lines.next().unwrap_or_default();
+    let status = std::str::from_utf8(status_line)
+        .ok()
+        .and_then(|l| l.split(' ').nth(1))
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| {
+            invalid(format!(
+                "bad status line {:?}",
+                status_line.escape_ascii().to_string()
+            ))
+        })?;
+    let mut headers = Vec::new();
+    for line in lines {
+        let colon = line.iter().position(|&b| b == b':').ok_or_else(|| {
+            invalid(format!(
+                "bad header line {:?}",
+                line.escape_ascii().to_string()
+            ))
+        })?;
+        let name = String::from_utf8_lossy(&line[..colon]).to_ascii_lowercase();
+        let value = line[colon + 1..].trim_ascii().to_vec();
+        headers.push((name, value));
+    }
+    let rest = &raw[end + 4..];
+    let chunked = headers
+        .iter()
+        .any(|(n, v)| n == "transfer-encoding" && v.eq_ignore_ascii_case(b"chunked"));
+    let body = if head_request || status == 204 || status == 304 {
+        Vec::new()
+    } else if chunked {
+        dechunk(rest)?
+    } else {
+        rest.to_vec()
+    };
+    Ok(Response {
+        status,
+        headers,
+        body,
+    })
+}
+
+fn dechunk(mut rest: &[u8]) -> std::io::Result<Vec<u8>> {
+    let mut body = Vec::new();
+    loop {
+        let line_end = rest
+            .windows(2)
+            .position(|w| w == b"\r\n")
+            .ok_or_else(|| invalid("chunk size line".into()))?;
+        let size_text = std::str::from_utf8(&rest[..line_end]).unwrap_or("");
+        let size = usize::from_str_radix(size_text.split(';').next().unwrap_or("").trim(), 16)
+            .map_err(|_| invalid(format!("chunk size {size_text:?}")))?;
+        rest = &rest[line_end + 2..];
+        if size == 0 {
+            return Ok(body);
+        }
+        if rest.len() < size + 2 {
+            return Err(invalid("short chunk".into()));
+        }
+        body.extend_from_slice(&rest[..size]);
+        rest = &rest[size + 2..];
+    }
+}
 
 /// How long the gateway may take to print its `listening on` line.
 const STARTUP: Duration = Duration::from_secs(30);
