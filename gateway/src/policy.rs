@@ -18,53 +18,7 @@ use http::{HeaderMap, HeaderName, HeaderValue, Method};
 use pingora::http::ResponseHeader;
 
 /// The compiled policies by route, each prepared for `http` types.
-///
-/// The engine's [`PolicySet`] routes a path to a [`Policy`](cors_engine::Policy);
-/// the `http` adapter answers with a [`Cors`], which owns a policy. Until
-/// the set can hold prepared policies itself, each policy of the set is
-/// prepared once here and found again by its address in the set (the set
-/// is boxed and never changed, so the addresses hold).
-pub struct Policies {
-    set: Box<PolicySet>,
-    prepared: Vec<(usize, Cors)>,
-}
-
-fn address(policy: &cors_engine::Policy) -> usize {
-    core::ptr::from_ref(policy) as usize
-}
-
-impl Policies {
-    fn new(set: PolicySet) -> Self {
-        let set = Box::new(set);
-        let prepared = set
-            .policies()
-            .map(|p| (address(p), Cors::new(p.clone())))
-            .collect();
-        Policies { set, prepared }
-    }
-
-    /// The route `path` falls in.
-    fn route(&self, path: &str) -> RouteId {
-        self.set.route(path.as_bytes())
-    }
-
-    /// The prepared policy of `route`; `None` where CORS is off.
-    fn cors(&self, route: RouteId) -> Option<&Cors> {
-        let policy = self.set.policy(route)?;
-        let at = address(policy);
-        self.prepared.iter().find(|(a, _)| *a == at).map(|(_, c)| c)
-    }
-
-    /// How many policies the set holds (top level and routes with CORS on).
-    pub fn len(&self) -> usize {
-        self.prepared.len()
-    }
-
-    /// Whether the set holds no policy at all (CORS off everywhere).
-    pub fn is_empty(&self) -> bool {
-        self.prepared.is_empty()
-    }
-}
+pub type Policies = PolicySet<Cors>;
 
 /// Where the policy comes from.
 #[derive(Clone, Debug, Default)]
@@ -117,8 +71,7 @@ impl Source {
         };
         let mut file = file.with_process_env();
         if self.strict {
-            // The flag is the `strict` key, set the way the environment does.
-            file = file.with_env([("CORS_STRICT".to_owned(), "true".to_owned())]);
+            file = file.strict(true);
         }
         let (set, warnings) = file.compile().map_err(|errors| {
             // One line per problem, so that `grep` and log collectors see each.
@@ -129,16 +82,15 @@ impl Source {
             .iter()
             .map(|w| format!("{from}: warning: {w}"))
             .collect();
-        let set = Policies::new(set);
+        let routes = set.routes();
         let summary = format!(
-            "policy from {from}: {} polic{}, {} warning{}",
-            set.len(),
-            if set.len() == 1 { "y" } else { "ies" },
+            "policy from {from}: {routes} route{}, {} warning{}",
+            if routes == 1 { "" } else { "s" },
             warnings.len(),
             if warnings.len() == 1 { "" } else { "s" },
         );
         Ok(Loaded {
-            set,
+            set: set.map(Cors::new),
             warnings,
             summary,
         })
@@ -236,8 +188,8 @@ pub struct Decided {
 /// Decides one request from its path (without the query), method and
 /// headers.
 pub fn decide(set: &Policies, path: &str, method: &Method, headers: &HeaderMap) -> Decided {
-    let route = set.route(path);
-    let Some(cors) = set.cors(route) else {
+    let route = set.route(path.as_bytes());
+    let Some(cors) = set.policy(route) else {
         return Decided {
             outcome: Outcome::Off,
             summary: "cors-off",
@@ -275,10 +227,14 @@ pub fn decide(set: &Policies, path: &str, method: &Method, headers: &HeaderMap) 
     }
 }
 
-/// The name of `route` for logs: its first path as written, or
-/// `(top level)`.
+/// The name of `route` for logs: its first path as written (escaped by
+/// the caller), `top-level`, or `path-too-long`.
 pub fn route_name(set: &Policies, route: RouteId) -> &str {
-    set.set.route_name(route)
+    match route {
+        RouteId::Route(_) => set.route_name(route),
+        RouteId::TopLevel => "top-level",
+        RouteId::PathTooLong => "path-too-long",
+    }
 }
 
 /// Whether `name` is one of the response headers CORS owns.
@@ -312,7 +268,7 @@ pub fn apply(
             response.remove_header(name);
         }
     }
-    let Some(cors) = set.cors(route) else {
+    let Some(cors) = set.policy(route) else {
         return;
     };
     // The engine applies to an `http::HeaderMap`; Pingora's header keeps

@@ -104,6 +104,33 @@ fn an_invalid_policy_exits_2_with_every_problem() {
 }
 
 #[test]
+fn warnings_are_printed_and_strict_refuses_them() {
+    let up = Upstream::start();
+    // `GET` never needs listing: a warning, not an error.
+    let policy = policy_file(
+        "warnings",
+        "policy.toml",
+        "allowed_origins = [\"https://a.example.com\"]\nallowed_methods = [\"GET\", \"PUT\"]\n",
+    );
+    let mut gw = Gateway::start(&up.url(), &policy, &[]);
+    let warning = gw
+        .wait_log(Duration::from_secs(5), |l| l.contains("warning"))
+        .expect("the warning is printed");
+    assert!(warning.contains("GET"), "{warning}");
+    assert_eq!(allowed_origin(&gw), Some("https://a.example.com"));
+
+    let (code, err) = run_to_exit(&[
+        "--upstream",
+        &up.url(),
+        "--policy",
+        policy.to_str().unwrap(),
+        "--strict",
+    ]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("GET"), "{err}");
+}
+
+#[test]
 fn a_json_policy_file_is_read() {
     let up = Upstream::start();
     let policy = policy_file(
@@ -132,17 +159,15 @@ fn the_policy_reloads_on_file_change_and_keeps_the_old_one_when_invalid() {
 
     // A file that no longer compiles: every problem logged, old policy kept.
     std::fs::write(&policy, INVALID).unwrap();
-    let failed = gw
-        .wait_log(Duration::from_secs(10), |l| {
-            l.contains("failed; the policy in force is kept")
-        })
-        .expect("the failed reload is logged");
-    assert!(failed.contains("policy.toml"), "{failed}");
+    gw.wait_log(Duration::from_secs(10), |l| {
+        l.contains("failed; the policy in force is kept")
+    })
+    .expect("the failed reload is logged");
     for problem in ["https://app.example.com/", "ftp//nope", "999999"] {
+        let line = gw.wait_log(Duration::from_secs(5), |l| l.contains(problem));
         assert!(
-            gw.wait_log(Duration::from_secs(5), |l| l.contains(problem))
-                .is_some(),
-            "problem {problem} logged: {:?}",
+            line.as_deref().is_some_and(|l| l.contains("policy.toml")),
+            "problem {problem} logged with the file name: {:?}",
             gw.lines
         );
     }
@@ -263,9 +288,12 @@ fn bad_clients_do_not_stop_the_gateway_and_the_log_stays_escaped() {
         line.contains(r"\\xff\\xfe"),
         "the origin is quoted escaped: {line}"
     );
-    // Every log line so far: printable ASCII only (no ESC, no raw 0xff).
+    // Every request log line so far: printable ASCII only (no ESC, no raw
+    // 0xff). (Policy messages are the operator's text, not request bytes.)
     gw.wait_log(Duration::from_millis(300), |_| false);
-    for l in &gw.lines {
+    let requests: Vec<&String> = gw.lines.iter().filter(|l| l.contains(" route=")).collect();
+    assert!(requests.len() >= 7, "{:?}", gw.lines);
+    for l in requests {
         assert!(
             l.bytes().all(|b| (0x20..=0x7e).contains(&b)),
             "unescaped byte in log line {l:?}"

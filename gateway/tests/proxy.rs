@@ -154,7 +154,7 @@ fn actual_requests_get_the_decided_headers_and_vary_is_joined() {
     let denied_line = gw
         .wait_log(Duration::from_secs(5), |l| l.starts_with("POST /items "))
         .expect("a log line for the denied request");
-    assert!(denied_line.contains("route=default"), "{denied_line}");
+    assert!(denied_line.contains("route=top-level"), "{denied_line}");
     assert!(
         denied_line.contains("decision=actual/denied"),
         "{denied_line}"
@@ -286,4 +286,108 @@ fn upstream_resets_and_garbage_are_502s_and_the_gateway_keeps_serving() {
         assert_eq!(r.status, 200, "after {path}");
         assert!(r.handler_ran());
     }
+}
+
+#[test]
+fn routes_choose_the_policy_and_a_route_can_turn_cors_off() {
+    let up = Upstream::start();
+    let policy = policy_file(
+        "routes",
+        "policy.toml",
+        r#"
+allowed_origins = ["https://app.example.com"]
+allowed_methods = ["PUT"]
+allow_credentials = true
+
+[[routes]]
+paths = ["/public/*"]
+allowed_origins = ["*"]
+allow_credentials = false
+
+[[routes]]
+paths = ["/internal/*"]
+cors = false
+"#,
+    );
+    let mut gw = Gateway::start(&up.url(), &policy, &[]);
+
+    // Top level: only the app, with credentials.
+    let r = gw.send("GET", "/api", &[origin(EVIL)]);
+    assert_eq!(cors_names(&r), Vec::<&str>::new());
+    // The public route: anyone, no credentials.
+    let r = gw.send("GET", "/public/logo.png", &[origin(EVIL)]);
+    assert_eq!(header(&r, "access-control-allow-origin"), "*");
+    assert_eq!(r.get("access-control-allow-credentials"), None);
+    // CORS off: nothing added, and a preflight is the upstream's to answer.
+    let r = gw.send(
+        "OPTIONS",
+        "/internal/metrics",
+        &[origin(ORIGIN), ("Access-Control-Request-Method", b"PUT")],
+    );
+    assert!(r.handler_ran(), "the preflight reached the upstream");
+    assert_eq!(cors_names(&r), Vec::<&str>::new());
+    assert_eq!(vary(&r), ["Accept-Encoding"]);
+    assert_eq!(
+        up.seen().last().map(String::as_str),
+        Some("OPTIONS /internal/metrics")
+    );
+
+    let line = gw
+        .wait_log(Duration::from_secs(5), |l| {
+            l.starts_with("GET /public/logo.png ")
+        })
+        .expect("logged");
+    assert!(line.contains("route=/public/*"), "{line}");
+    let line = gw
+        .wait_log(Duration::from_secs(5), |l| {
+            l.starts_with("OPTIONS /internal/metrics ")
+        })
+        .expect("logged");
+    assert!(line.contains("decision=cors-off"), "{line}");
+}
+
+#[test]
+fn an_any_origin_policy_answers_the_same_to_everyone() {
+    let up = Upstream::start();
+    let policy = policy_file(
+        "static",
+        "policy.toml",
+        "allowed_origins = [\"*\"]\nexposed_headers = [\"x-total-count\"]\n",
+    );
+    let gw = Gateway::start(&up.url(), &policy, &[]);
+    // Without Origin too: a cached answer must serve a later CORS request.
+    for lines in [&[][..], &[origin(EVIL)][..]] {
+        let r = gw.send("GET", "/", lines);
+        assert_eq!(header(&r, "access-control-allow-origin"), "*");
+        assert_eq!(header(&r, "access-control-expose-headers"), "x-total-count");
+        assert_eq!(
+            vary(&r),
+            ["Accept-Encoding"],
+            "no Vary: Origin on a static answer"
+        );
+    }
+}
+
+#[test]
+fn the_environment_alone_can_be_the_policy() {
+    let up = Upstream::start();
+    let gw = Gateway::start_with(
+        &up.url(),
+        &[],
+        &[
+            (
+                "CORS_ALLOWED_ORIGINS",
+                "https://a.example.com, https://app.example.com",
+            ),
+            ("CORS_ALLOW_CREDENTIALS", "true"),
+        ],
+    );
+    let r = gw.send("GET", "/", &[origin(ORIGIN)]);
+    assert_eq!(
+        header(&r, "access-control-allow-origin"),
+        "https://app.example.com"
+    );
+    assert_eq!(header(&r, "access-control-allow-credentials"), "true");
+    let r = gw.send("GET", "/", &[origin(EVIL)]);
+    assert_eq!(cors_names(&r), Vec::<&str>::new());
 }

@@ -392,6 +392,14 @@ impl Gateway {
     /// Starts the gateway in front of `upstream` with the policy at
     /// `policy` and `extra` flags; waits for `listening on`.
     pub fn start(upstream: &str, policy: &Path, extra: &[&str]) -> Gateway {
+        let policy = policy.to_str().expect("UTF-8 path");
+        let mut args = vec!["--policy", policy];
+        args.extend_from_slice(extra);
+        Gateway::start_with(upstream, &args, &[])
+    }
+
+    /// Starts the gateway with `args` (no `--policy` added) and `env` set.
+    pub fn start_with(upstream: &str, args: &[&str], env: &[(&str, &str)]) -> Gateway {
         let mut child = Command::new(binary())
             .args([
                 "--upstream",
@@ -401,9 +409,8 @@ impl Gateway {
                 "--threads",
                 "1",
             ])
-            .arg("--policy")
-            .arg(policy)
-            .args(extra)
+            .args(args)
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
