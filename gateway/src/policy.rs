@@ -97,6 +97,14 @@ impl Source {
     }
 }
 
+/// Compiles a policy written in TOML (no file, no environment): for tests
+/// and fuzzing, which need a policy without touching the file system.
+pub fn from_toml_text(text: &str) -> Result<Policies, String> {
+    let file = PolicyFile::from_toml(text).map_err(|e| e.to_string())?;
+    let (set, _warnings) = file.compile().map_err(|e| e.to_string())?;
+    Ok(set.map(Cors::new))
+}
+
 /// Reads a policy file without compiling it.
 fn read(path: &Path) -> Result<PolicyFile, String> {
     let shown = path.display();

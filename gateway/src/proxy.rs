@@ -1,5 +1,6 @@
 //! The Pingora side: which hooks decide, answer, proxy and log.
 
+use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -220,8 +221,8 @@ impl ProxyHttp for Gateway {
             Some(p) => escape(policy::route_name(p, ctx.route).as_bytes()),
             None => "-".to_owned(),
         };
-        eprintln!(
-            "{} {} route={} decision={} status={} upstream={}{}{}",
+        let line = format!(
+            "{} {} route={} decision={} status={} upstream={}{}{}\n",
             escape(req.method.as_str().as_bytes()),
             escape(req.uri.path().as_bytes()),
             route,
@@ -231,6 +232,9 @@ impl ProxyHttp for Gateway {
             reason,
             error,
         );
+        // One write per line: stderr is unbuffered, and `eprintln!` would
+        // issue a write for every piece of the format string.
+        let _ = std::io::stderr().write_all(line.as_bytes());
     }
 }
 
