@@ -57,7 +57,11 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Args, String> {
     let mut grace = Duration::from_secs(10);
     let mut upstream_timeout = Duration::from_secs(60);
     let mut threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let mut it = args.into_iter();
+    // `--flag=value` is `--flag value` (Kubernetes manifests write both).
+    let mut it = args.into_iter().flat_map(|arg| match arg.split_once('=') {
+        Some((flag, value)) if flag.starts_with("--") => vec![flag.to_owned(), value.to_owned()],
+        _ => vec![arg],
+    });
     while let Some(flag) = it.next() {
         let mut value = || it.next().ok_or(format!("{flag} needs a value"));
         match flag.as_str() {
@@ -200,6 +204,19 @@ mod tests {
         assert_eq!(a.upstream_timeout, Duration::from_millis(500));
         assert!(a.keep_upstream_cors);
         assert_eq!(a.policy.as_deref(), Some(std::path::Path::new("p.toml")));
+    }
+
+    #[test]
+    fn flag_equals_value_is_accepted() {
+        let a = args(&[
+            "--upstream=http://127.0.0.1:9",
+            "--listen=127.0.0.1:0",
+            "--grace=3",
+        ])
+        .unwrap();
+        assert_eq!(a.upstream.port(), 9);
+        assert_eq!(a.listen.port(), 0);
+        assert_eq!(a.grace, Duration::from_secs(3));
     }
 
     #[test]
