@@ -37,11 +37,11 @@ make_venv() {
 }
 
 make_venv
-CORS_GATEWAY_PYTHON="$(cd "$venv/bin" && pwd)/python"
-export CORS_GATEWAY_PYTHON
+GATEWAY_TEST_PYTHON="$(cd "$venv/bin" && pwd)/python"
+export GATEWAY_TEST_PYTHON
 
 if [ "${1:-}" = "--venv" ]; then
-  echo "$CORS_GATEWAY_PYTHON"
+  echo "$GATEWAY_TEST_PYTHON"
   exit 0
 fi
 

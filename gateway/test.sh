@@ -37,9 +37,9 @@ chromium --version
 chromedriver --version
 
 step "python venv with Django, FastAPI, uvicorn, Flask"
-CORS_GATEWAY_PYTHON=$(gateway/test-backends.sh --venv)
-export CORS_GATEWAY_PYTHON
-"$CORS_GATEWAY_PYTHON" --version
+GATEWAY_TEST_PYTHON=$(gateway/test-backends.sh --venv)
+export GATEWAY_TEST_PYTHON
+"$GATEWAY_TEST_PYTHON" --version
 
 step "cargo fmt --check"
 cargo fmt --all -- --check

@@ -8,7 +8,7 @@
 //! next one). The denied origin is `http://127.0.0.1:P`.
 //!
 //! Needs Chromium, ChromeDriver and a Python with django, fastapi,
-//! uvicorn and flask: `CORS_GATEWAY_PYTHON`, or the venv that
+//! uvicorn and flask: `GATEWAY_TEST_PYTHON`, or the venv that
 //! `gateway/test-backends.sh` creates in `target/gateway-venv`. Without
 //! them the test prints a loud SKIPPED and passes, unless `CI=true`, where
 //! it fails.
@@ -68,7 +68,7 @@ fn find_program(names: &[&str]) -> Option<PathBuf> {
 
 /// A Python that can import every backend's framework.
 fn python() -> Result<PathBuf, String> {
-    let candidate = match std::env::var_os("CORS_GATEWAY_PYTHON") {
+    let candidate = match std::env::var_os("GATEWAY_TEST_PYTHON") {
         Some(p) => PathBuf::from(p),
         None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/gateway-venv/bin/python"),
     };

@@ -384,6 +384,24 @@ impl Drop for Gateway {
     }
 }
 
+/// Removes every `CORS_*` variable of the test's own environment from a
+/// command: the gateway reads them as policy, and a test must see only
+/// the policy it gives.
+trait EnvClearCors {
+    fn env_clear_cors(&mut self) -> &mut Self;
+}
+
+impl EnvClearCors for Command {
+    fn env_clear_cors(&mut self) -> &mut Self {
+        for (name, _) in std::env::vars_os() {
+            if name.to_str().is_some_and(|n| n.starts_with("CORS_")) {
+                self.env_remove(name);
+            }
+        }
+        self
+    }
+}
+
 pub fn binary() -> &'static str {
     env!("CARGO_BIN_EXE_cors-gateway")
 }
@@ -410,6 +428,7 @@ impl Gateway {
                 "1",
             ])
             .args(args)
+            .env_clear_cors()
             .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -530,6 +549,7 @@ fn lines_of(stderr: ChildStderr) -> mpsc::Receiver<String> {
 pub fn run_to_exit(args: &[&str]) -> (Option<i32>, String) {
     let mut child = Command::new(binary())
         .args(args)
+        .env_clear_cors()
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
