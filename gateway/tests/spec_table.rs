@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 
 use cors_engine::{Config, PolicyFile};
-use spec::{check_invariants, Case, CASES, POLICIES};
+use spec::POLICIES;
 use support::{policy_file, Gateway, Upstream};
 
 /// A policy file with the same values as `config`.
@@ -111,8 +111,8 @@ fn the_policy_file_conversion_keeps_every_value() {
     );
 }
 
-/// Runs every HTTP-representable case whose policy a policy file can
-/// express, each through the gateway running that policy.
+/// Runs every HTTP-representable case of the table, each through the
+/// gateway running its policy.
 #[test]
 fn spec_table_over_http_through_the_gateway() {
     let upstream = Upstream::start();
@@ -132,59 +132,6 @@ fn spec_table_over_http_through_the_gateway() {
         inexpressible.is_empty(),
         "policies a file cannot express: {inexpressible:?}"
     );
-    let (mut ran, mut skipped, mut failures) = (0, 0, Vec::new());
-    for case in CASES {
-        if !case.request.is_http_representable() || !gateways.contains_key(case.policy.name) {
-            skipped += 1;
-            continue;
-        }
-        ran += 1;
-        let addr = gateways[case.policy.name].addr;
-        if let Err(e) = run_case(case, addr) {
-            failures.push(format!(
-                "[{}] (policy {})\n    {e}",
-                case.name, case.policy.name
-            ));
-        }
-    }
-    println!(
-        "spec table through cors-gateway: {ran} of {} cases ran, {skipped} skipped \
-         (not representable in HTTP/1, or policy {inexpressible:?} not expressible in a file)",
-        CASES.len()
-    );
-    if !inexpressible.is_empty() {
-        eprintln!(
-            "NOTE: spec cases of {inexpressible:?} skipped: PolicyFile has no key for them yet"
-        );
-    }
-    assert!(
-        failures.is_empty(),
-        "{} of {ran} spec cases failed through the gateway:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
-    assert!(
-        ran * 10 >= CASES.len() * 8,
-        "only {ran} of {} cases ran",
-        CASES.len()
-    );
-}
-
-fn run_case(case: &Case, addr: SocketAddr) -> Result<(), String> {
-    let lines = case.request.header_lines();
-    let response = http_table::try_send_to(addr, case.request.method, "/", &lines)
-        .map_err(|e| format!("I/O: {e}"))?;
-    let got = http_table::observe(&response)?;
-    let mut problems = Vec::new();
-    if let Err(e) = case.expect.check(&got) {
-        problems.push(e);
-    }
-    if let Err(e) = check_invariants(&got) {
-        problems.push(format!("invariant: {e}"));
-    }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(problems.join("\n    "))
-    }
+    let addrs: HashMap<&str, SocketAddr> = gateways.iter().map(|(n, g)| (*n, g.addr)).collect();
+    http_table::run("cors-gateway", &|name| addrs[name]);
 }
