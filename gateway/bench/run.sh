@@ -97,7 +97,7 @@ rss_kib() {
 
 echo "### Correctness: the same requests to both"
 echo
-python3 gateway/bench/compare.py "127.0.0.1:$nginx_port" "127.0.0.1:$gw_port"
+PYTHONDONTWRITEBYTECODE=1 python3 gateway/bench/compare.py "127.0.0.1:$nginx_port" "127.0.0.1:$gw_port"
 echo
 
 results="$dir/results.tsv"
