@@ -37,8 +37,9 @@
 ///   except `authorization`, which must be listed by name.
 ///
 ///   A preflight that requests a method or header literally named `*` is
-///   denied whatever the policy: echoing it would read as a wildcard to a
-///   browser (wider than what was asked), or as a name with credentials.
+///   allowed by the wildcard and echoed (Fetch lets scripts use `*` as a
+///   name; the browser then reads the echo as that name or as the wildcard,
+///   both of which cover the request).
 /// * **exposed headers** — response headers scripts may read; `*` for all
 ///   (not with credentials).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,6 +54,7 @@ pub struct Config<'a, 's> {
     pub(crate) max_age: Option<u64>,
     pub(crate) allow_private_network: bool,
     pub(crate) preflight_success_status: u16,
+    pub(crate) strict: bool,
 }
 
 impl Default for Config<'_, '_> {
@@ -76,6 +78,7 @@ impl<'a, 's> Config<'a, 's> {
             max_age: None,
             allow_private_network: false,
             preflight_success_status: 204,
+            strict: false,
         }
     }
 
@@ -146,6 +149,14 @@ impl<'a, 's> Config<'a, 's> {
     /// clients that mishandle 204).
     pub const fn preflight_success_status(mut self, status: u16) -> Self {
         self.preflight_success_status = status;
+        self
+    }
+
+    /// Treats every warning as an error: the policy compiles only when
+    /// nothing in it is useless or surprising (see
+    /// [`ConfigWarnings`](crate::ConfigWarnings)).
+    pub const fn strict(mut self, yes: bool) -> Self {
+        self.strict = yes;
         self
     }
 }

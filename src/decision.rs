@@ -45,12 +45,13 @@ pub enum Reason {
     RequestHeadersTooLong,
     /// More than [`MAX_REQUEST_HEADER_LINES`] lines.
     TooManyRequestHeaderLines,
-    /// Private network access was requested and is not allowed.
-    PrivateNetworkNotAllowed,
     /// `Origin`, `Access-Control-Request-Method` or
     /// `Access-Control-Request-Private-Network` came on more than one line
     /// (see [`RequestDescriptor::repeated`](crate::RequestDescriptor::repeated)).
     RepeatedHeader,
+    /// The request path is longer than
+    /// [`MAX_PATH_LEN`](crate::limits::MAX_PATH_LEN), so no route was looked for.
+    PathTooLong,
 }
 
 impl Reason {
@@ -63,8 +64,8 @@ impl Reason {
             | Reason::TooManyEmptyElements
             | Reason::RequestHeadersTooLong
             | Reason::TooManyRequestHeaderLines => "access-control-request-headers",
-            Reason::PrivateNetworkNotAllowed => "private network access",
             Reason::RepeatedHeader => "request header",
+            Reason::PathTooLong => "path",
         }
     }
 
@@ -76,11 +77,12 @@ impl Reason {
             Reason::OriginMalformed | Reason::MethodMalformed | Reason::HeaderMalformed => {
                 "is malformed"
             }
-            Reason::OriginTooLong | Reason::RequestHeadersTooLong => "is too long",
+            Reason::OriginTooLong | Reason::RequestHeadersTooLong | Reason::PathTooLong => {
+                "is too long"
+            }
             Reason::TooManyRequestedHeaders => "requests too many headers",
             Reason::TooManyEmptyElements => "has too many empty elements",
             Reason::TooManyRequestHeaderLines => "comes in too many lines",
-            Reason::PrivateNetworkNotAllowed => "is not allowed",
             Reason::RepeatedHeader => "appears more than once",
         }
     }
@@ -118,21 +120,18 @@ const SHOWN: usize = 96;
 
 impl fmt::Display for Denial<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} ", self.reason.subject())?;
-        if self.reason != Reason::PrivateNetworkNotAllowed {
-            f.write_str("\"")?;
-            for &b in self.value.iter().take(SHOWN) {
-                match b {
-                    b'"' | b'\\' => write!(f, "\\{}", b as char)?,
-                    0x20..=0x7e => write!(f, "{}", b as char)?,
-                    _ => write!(f, "\\x{b:02x}")?,
-                }
+        write!(f, "{} \"", self.reason.subject())?;
+        for &b in self.value.iter().take(SHOWN) {
+            match b {
+                b'"' | b'\\' => write!(f, "\\{}", b as char)?,
+                0x20..=0x7e => write!(f, "{}", b as char)?,
+                _ => write!(f, "\\x{b:02x}")?,
             }
-            if self.value.len() > SHOWN {
-                write!(f, "...\" ({} bytes) ", self.value.len())?;
-            } else {
-                f.write_str("\" ")?;
-            }
+        }
+        if self.value.len() > SHOWN {
+            write!(f, "...\" ({} bytes) ", self.value.len())?;
+        } else {
+            f.write_str("\" ")?;
         }
         f.write_str(self.reason.verdict())
     }
@@ -423,10 +422,6 @@ mod tests {
         let long = [b'a'; 200];
         let msg = Denial::new(Reason::HeaderMalformed, &long).to_string();
         assert!(msg.contains("(200 bytes)") && msg.len() < 140, "{msg}");
-        assert_eq!(
-            Denial::new(Reason::PrivateNetworkNotAllowed, b"true").to_string(),
-            "private network access is not allowed"
-        );
     }
 
     #[test]

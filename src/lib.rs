@@ -171,7 +171,7 @@
 //! capacity that is too small as a configuration error.
 #![no_std]
 #![forbid(unsafe_code)]
-#![cfg_attr(docsrs, feature(doc_auto_cfg))]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[cfg(feature = "alloc")]
 extern crate alloc;
@@ -193,6 +193,8 @@ mod policy;
 #[cfg(feature = "alloc")]
 mod regex;
 mod request;
+#[cfg(feature = "alloc")]
+mod routes;
 mod table;
 mod token;
 
@@ -208,13 +210,15 @@ pub use config::Config;
 pub use decision::{
     Decision, Denial, Header, HeaderName, Headers, HeadersIter, Kind, Reason, Verdict,
 };
-pub use error::{ConfigError, ConfigErrors, Field, Problem, Value};
+pub use error::{ConfigError, ConfigErrors, ConfigWarnings, Field, Problem, Value};
 #[cfg(feature = "serde")]
 pub use file::PolicyFile;
 pub use policy::FixedPolicy;
 #[cfg(feature = "alloc")]
 pub use policy::Policy;
 pub use request::{RequestDescriptor, SingleHeader};
+#[cfg(feature = "alloc")]
+pub use routes::{PolicySet, Route, RouteId, Routed};
 
 /// The README's examples, compiled and run as doctests.
 #[cfg(doctest)]

@@ -25,3 +25,8 @@ pub const MAX_EMPTY_ELEMENTS: usize = 16;
 /// lists in full; any beyond are counted in
 /// [`ConfigErrors::len`](crate::ConfigErrors::len). With `alloc`, all are kept.
 pub const MAX_REPORTED_PROBLEMS: usize = 16;
+
+/// The longest request path a [`PolicySet`](crate::PolicySet) matches
+/// against its routes; a longer one is denied
+/// ([`Reason::PathTooLong`](crate::Reason::PathTooLong)) rather than routed.
+pub const MAX_PATH_LEN: usize = 8192;

@@ -35,6 +35,9 @@ pub(crate) fn check(m: &str) -> Result<(), Problem> {
     {
         return Err(Problem::MethodCase);
     }
+    if matches!(m, "OPTIONS" | "GET" | "HEAD" | "POST") {
+        return Err(Problem::NeedlessMethod);
+    }
     Ok(())
 }
 
@@ -52,6 +55,8 @@ mod tests {
         assert_eq!(check("connect"), Err(Problem::ForbiddenMethod));
         assert_eq!(check("TRACK"), Err(Problem::ForbiddenMethod));
         assert_eq!(check("GE T"), Err(Problem::InvalidToken));
+        assert_eq!(check("OPTIONS"), Err(Problem::NeedlessMethod));
+        assert_eq!(check("GET"), Err(Problem::NeedlessMethod));
         assert_eq!(check(""), Err(Problem::Empty));
     }
 

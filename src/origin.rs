@@ -5,12 +5,17 @@
 //! host in punycode, the default port omitted, no path. Configured origins
 //! must be written the same way, so that matching can be byte-exact.
 
+use core::fmt::Write;
+
 use crate::error::Problem;
 use crate::token::{Case, Probe};
 
 /// The longest `Origin` value looked at; longer ones are denied. A DNS name
 /// is at most 253 bytes, so this leaves room for any scheme and port.
 pub const MAX_ORIGIN_LEN: usize = 512;
+
+/// Room for the canonical form of an IP host: `[` 39 bytes of IPv6 `]`.
+pub(crate) const MAX_CANONICAL_HOST: usize = 48;
 
 /// A configured origin, validated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -118,11 +123,13 @@ pub(crate) fn parse_rule(s: &str) -> Result<OriginRule<'_>, Problem> {
         if !valid_dns_name(name) {
             return Err(Problem::InvalidHost);
         }
-        if !name.contains('.') {
+        // RFC 6761 reserves `localhost` and its subdomains for this
+        // machine, so `http://*.localhost:*` is as narrow as it looks.
+        if !name.contains('.') && name != "localhost" {
             return Err(Problem::PatternTooBroad);
         }
-    } else if !(valid_dns_name(host) || valid_ip_literal(host)) {
-        return Err(Problem::InvalidHost);
+    } else {
+        check_host(host)?;
     }
     let prefix = &s[..sep + 3];
     Ok(match (subdomains, port) {
@@ -188,15 +195,134 @@ fn valid_dns_name(name: &str) -> bool {
         })
 }
 
-/// `[` hex digits, colons and dots `]` with at least two colons.
-fn valid_ip_literal(host: &str) -> bool {
-    let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) else {
-        return false;
+/// A host as browsers serialize it: a DNS name, or an IP address in its
+/// one canonical form. A URL parser rewrites `0x7f.1`, `127.000.0.1` or
+/// `[0:0:0:0:0:0:0:1]` before the origin is ever sent, so a configured
+/// origin spelt that way would never match: the fix names the form sent.
+fn check_host(host: &str) -> Result<(), Problem> {
+    let canonical = if let Some(inner) = host.strip_prefix('[') {
+        let inner = inner.strip_suffix(']').ok_or(Problem::InvalidHost)?;
+        let address: core::net::Ipv6Addr = inner.parse().map_err(|_| Problem::InvalidHost)?;
+        ipv6_host(address)
+    } else if ends_in_number(host) {
+        ipv4_host(parse_ipv4(host).ok_or(Problem::InvalidHost)?)
+    } else if valid_dns_name(host) {
+        return Ok(());
+    } else {
+        return Err(Problem::InvalidHost);
     };
-    inner.bytes().filter(|&b| b == b':').count() >= 2
-        && inner
-            .bytes()
-            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase() || b == b':' || b == b'.')
+    if canonical == host {
+        Ok(())
+    } else {
+        Err(Problem::NonCanonicalHost(canonical))
+    }
+}
+
+type CanonicalHost = heapless::String<MAX_CANONICAL_HOST>;
+
+/// Whether a URL parser takes `host` for an IPv4 address (WHATWG URL, "ends
+/// in a number"): its last label is decimal digits or `0x` and hex digits.
+fn ends_in_number(host: &str) -> bool {
+    let last = host.rsplit('.').next().unwrap_or(host);
+    (!last.is_empty() && last.bytes().all(|b| b.is_ascii_digit()))
+        || last
+            .strip_prefix("0x")
+            .is_some_and(|hex| hex.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// The WHATWG IPv4 parser: one to four parts, each decimal, octal (leading
+/// `0`) or hex (`0x`); the last part fills the remaining bytes.
+fn parse_ipv4(host: &str) -> Option<u32> {
+    let mut parts = heapless::Vec::<u64, 4>::new();
+    for part in host.split('.') {
+        let (digits, radix) = if let Some(hex) = part.strip_prefix("0x") {
+            (hex, 16)
+        } else if part.len() > 1 && part.starts_with('0') {
+            (&part[1..], 8)
+        } else {
+            (part, 10)
+        };
+        let value = if digits.is_empty() {
+            // `0x` alone is zero; an empty part is not a number.
+            if radix == 16 {
+                0
+            } else {
+                return None;
+            }
+        } else if digits.len() > 12 {
+            return None;
+        } else {
+            u64::from_str_radix(digits, radix).ok()?
+        };
+        parts.push(value).ok()?;
+    }
+    let (last, first) = parts.split_last()?;
+    if first.iter().any(|&p| p > 255) || *last >= 1 << (8 * (4 - first.len())) {
+        return None;
+    }
+    let high = first
+        .iter()
+        .enumerate()
+        .fold(0u64, |n, (i, &p)| n | p << (8 * (3 - i)));
+    u32::try_from(high | last).ok()
+}
+
+fn ipv4_host(address: u32) -> CanonicalHost {
+    let mut out = CanonicalHost::new();
+    let [a, b, c, d] = address.to_be_bytes();
+    // 15 bytes at most: always fits.
+    let _ = write!(out, "{a}.{b}.{c}.{d}");
+    out
+}
+
+/// WHATWG's IPv6 serialization: lower-case hex pieces without leading
+/// zeros, the first longest run of two or more zero pieces as `::`, and no
+/// dotted IPv4 tail (`[::ffff:7f00:1]`, not `[::ffff:127.0.0.1]`).
+fn ipv6_host(address: core::net::Ipv6Addr) -> CanonicalHost {
+    let pieces = address.segments();
+    let (mut best, mut best_len, mut run) = (None, 1, 0);
+    for (i, &p) in pieces.iter().enumerate() {
+        run = if p == 0 { run + 1 } else { 0 };
+        if run > best_len {
+            best = Some(i + 1 - run);
+            best_len = run;
+        }
+    }
+    let mut out = CanonicalHost::new();
+    // 41 bytes at most: always fits.
+    let _ = out.push('[');
+    let mut i = 0;
+    while i < 8 {
+        if Some(i) == best {
+            let _ = out.push_str(if i == 0 { "::" } else { ":" });
+            i += best_len;
+            continue;
+        }
+        let _ = write!(out, "{:x}", pieces[i]);
+        if i < 7 {
+            let _ = out.push(':');
+        }
+        i += 1;
+    }
+    let _ = out.push(']');
+    out
+}
+
+/// Whether a subdomain pattern stands over a public suffix (`*.co.uk`,
+/// `*.github.io`), by the Public Suffix List, ICANN and private sections.
+#[cfg(feature = "alloc")]
+pub(crate) fn is_public_suffix_pattern(p: &Pattern<'_>) -> bool {
+    let name = p.host.trim_start_matches('.');
+    p.subdomains
+        && psl::suffix(name.as_bytes())
+            .is_some_and(|s| s.is_known() && s.as_bytes() == name.as_bytes())
+}
+
+/// Without `alloc` there is no Public Suffix List; single-label patterns
+/// are refused all the same.
+#[cfg(not(feature = "alloc"))]
+pub(crate) fn is_public_suffix_pattern(_: &Pattern<'_>) -> bool {
+    false
 }
 
 /// The result of looking at a request's `Origin` bytes before matching.

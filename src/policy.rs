@@ -5,7 +5,7 @@ use core::fmt;
 use crate::acrh;
 use crate::config::Config;
 use crate::decision::{Decision, Denial, Headers, Kind, Reason, Verdict};
-use crate::error::{ConfigErrors, Field, Problem, Value};
+use crate::error::{ConfigErrors, ConfigWarnings, Field, Problem, Report, Value};
 use crate::header;
 use crate::limits::MAX_METHOD_LEN;
 use crate::method;
@@ -52,7 +52,7 @@ pub(crate) struct Rules<B, E> {
 /// Reports every problem of `values` found by `check`, treating a lone `*`
 /// as the wildcard. Returns whether the wildcard is present.
 fn check_list<'c>(
-    errors: &mut ConfigErrors<'c>,
+    report: &mut Report<'c>,
     field: Field,
     values: &[&'c str],
     wildcard_alone: bool,
@@ -60,11 +60,11 @@ fn check_list<'c>(
 ) -> bool {
     let wildcard = values.contains(&"*");
     if wildcard && wildcard_alone && values.len() > 1 {
-        errors.report(field, Value::Str("*"), Problem::WildcardNotAlone);
+        report.report(field, Value::Str("*"), Problem::WildcardNotAlone);
     }
     for &v in values.iter().filter(|v| **v != "*") {
         if let Err(p) = check(v) {
-            errors.report(field, Value::Str(v), p);
+            report.report(field, Value::Str(v), p);
         }
     }
     wildcard
@@ -90,22 +90,30 @@ struct Wildcards {
     any_header: bool,
 }
 
-/// Checks every field and reports every problem; `Ok` only when the whole
-/// configuration is valid.
-#[cfg_attr(not(feature = "alloc"), allow(clippy::result_large_err))]
-fn validate<'c>(c: &Config<'_, 'c>) -> Result<Wildcards, ConfigErrors<'c>> {
-    let mut errors = ConfigErrors::new();
-
+/// Checks every field and reports every problem (errors and warnings);
+/// the wildcards are meaningful only when no error was reported.
+fn validate<'c>(c: &Config<'_, 'c>, report: &mut Report<'c>) -> Wildcards {
     // Origins.
     let any_origin = check_list(
-        &mut errors,
+        report,
         Field::AllowedOrigins,
         c.allowed_origins,
         true,
         |o| origin::parse_rule(o).map(|_| ()),
     );
+    for &o in c.allowed_origins {
+        if let Ok(OriginRule::Pattern(p)) = origin::parse_rule(o) {
+            if origin::is_public_suffix_pattern(&p) {
+                report.report(
+                    Field::AllowedOrigins,
+                    Value::Str(o),
+                    Problem::PublicSuffixPattern,
+                );
+            }
+        }
+    }
     if any_origin && c.allow_credentials {
-        errors.report(
+        report.report(
             Field::AllowedOrigins,
             Value::Str("*"),
             Problem::AnyOriginWithCredentials,
@@ -117,16 +125,16 @@ fn validate<'c>(c: &Config<'_, 'c>) -> Result<Wildcards, ConfigErrors<'c>> {
         #[cfg(not(feature = "alloc"))]
         let checked: Result<(), Problem> = Err(Problem::RegexNeedsAlloc);
         if let Err(p) = checked {
-            errors.report(Field::AllowedOriginRegexes, Value::Str(r), p);
+            report.report(Field::AllowedOriginRegexes, Value::Str(r), p);
         }
     }
     if c.allowed_origins.is_empty() && c.allowed_origin_regexes.is_empty() && !c.allow_null_origin {
-        errors.report(Field::AllowedOrigins, Value::Whole, Problem::NoOrigin);
+        report.report(Field::AllowedOrigins, Value::Whole, Problem::NoOrigin);
     }
 
     // Methods and headers.
     let any_method = check_list(
-        &mut errors,
+        report,
         Field::AllowedMethods,
         c.allowed_methods,
         true,
@@ -135,21 +143,33 @@ fn validate<'c>(c: &Config<'_, 'c>) -> Result<Wildcards, ConfigErrors<'c>> {
     // `*` may stand beside names here: `["*", "authorization"]` is how a
     // policy allows every header including `authorization`.
     let any_header = check_list(
-        &mut errors,
+        report,
         Field::AllowedHeaders,
         c.allowed_headers,
         false,
         header::check_request,
     );
+    if any_header
+        && !c
+            .allowed_headers
+            .iter()
+            .any(|h| h.eq_ignore_ascii_case("authorization"))
+    {
+        report.report(
+            Field::AllowedHeaders,
+            Value::Str("*"),
+            Problem::AnyHeaderWithoutAuthorization,
+        );
+    }
     let expose_all = check_list(
-        &mut errors,
+        report,
         Field::ExposedHeaders,
         c.exposed_headers,
         true,
         header::check_exposed,
     );
     if expose_all && c.allow_credentials {
-        errors.report(
+        report.report(
             Field::ExposedHeaders,
             Value::Str("*"),
             Problem::ExposeAllWithCredentials,
@@ -158,36 +178,50 @@ fn validate<'c>(c: &Config<'_, 'c>) -> Result<Wildcards, ConfigErrors<'c>> {
 
     // Scalars.
     if let Some(age) = c.max_age.filter(|&a| a > 86_400) {
-        errors.report(Field::MaxAge, Value::Number(age), Problem::MaxAgeOutOfRange);
+        report.report(Field::MaxAge, Value::Number(age), Problem::MaxAgeOutOfRange);
     }
     if !matches!(c.preflight_success_status, 200 | 204) {
-        errors.report(
+        report.report(
             Field::PreflightSuccessStatus,
             Value::Number(c.preflight_success_status.into()),
             Problem::InvalidStatus,
         );
     }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    Ok(Wildcards {
+    Wildcards {
         any_origin,
         any_method,
         any_header,
-    })
+    }
 }
 
 impl<B: Buf<u8>, E: Buf<Entry>> Rules<B, E> {
-    /// Validates `config`, then lays out its tables and precomputed values.
+    /// Validates `config` and compiles it, or returns every error; the
+    /// warnings come beside the rules.
     // Without `alloc` the error list is inline; compiling happens once.
     #[cfg_attr(not(feature = "alloc"), allow(clippy::result_large_err))]
-    pub(crate) fn compile<'c>(c: &Config<'_, 'c>) -> Result<Self, ConfigErrors<'c>> {
+    pub(crate) fn compile<'c>(
+        c: &Config<'_, 'c>,
+    ) -> Result<(Self, ConfigWarnings<'c>), ConfigErrors<'c>> {
+        let mut report = Report::new(c.allow_credentials, c.strict);
+        let rules = Self::compile_into(c, &mut report);
+        let warnings = report.finish()?;
+        // No error reported means the rules were built.
+        rules
+            .map(|r| (r, warnings))
+            .ok_or_else(|| ConfigErrors::one(Field::Capacity, Value::Whole, Problem::Empty))
+    }
+
+    /// Validates `config` into `report` and, when it holds no error, lays
+    /// out the tables and precomputed values.
+    pub(crate) fn compile_into<'c>(c: &Config<'_, 'c>, report: &mut Report<'c>) -> Option<Self> {
         let Wildcards {
             any_origin,
             any_method,
             any_header,
-        } = validate(c)?;
-        let mut errors = ConfigErrors::new();
+        } = validate(c, report);
+        if report.has_errors() {
+            return None;
+        }
         let mut arena = Arena::<B, E>::new();
         let rules = || {
             c.allowed_origins
@@ -241,12 +275,12 @@ impl<B: Buf<u8>, E: Buf<Entry>> Rules<B, E> {
             .max_age
             .map(|age| arena.push_bytes(decimal(age, &mut [0; 20])));
         if let Some((bytes, entries)) = arena.shortfall() {
-            errors.report(
+            report.report(
                 Field::Capacity,
                 Value::Whole,
                 Problem::CapacityExceeded { bytes, entries },
             );
-            return Err(errors);
+            return None;
         }
         #[cfg(feature = "alloc")]
         let regexes = if c.allowed_origin_regexes.is_empty() {
@@ -255,12 +289,12 @@ impl<B: Buf<u8>, E: Buf<Entry>> Rules<B, E> {
             match crate::regex::OriginRegexes::new(c.allowed_origin_regexes) {
                 Ok(r) => Some(r),
                 Err(p) => {
-                    errors.report(Field::AllowedOriginRegexes, Value::Whole, p);
-                    return Err(errors);
+                    report.report(Field::AllowedOriginRegexes, Value::Whole, p);
+                    return None;
                 }
             }
         };
-        Ok(Rules {
+        Some(Rules {
             arena,
             origins,
             patterns,
@@ -304,19 +338,33 @@ fn not_repeated<'a>(req: &RequestDescriptor<'a>) -> Result<(), Denial<'a>> {
 impl<B: Buf<u8>, E: Buf<Entry>> Rules<B, E> {
     pub(crate) fn decide<'a>(&'a self, req: &RequestDescriptor<'a>) -> Decision<'a> {
         let Some(origin) = req.origin else {
-            return Decision {
-                kind: Kind::NotCors,
-                verdict: Verdict::Allowed,
-                headers: Headers {
-                    vary: self.vary_simple,
-                    ..Headers::default()
-                },
-                preflight_status: None,
-            };
+            return self.not_cors();
         };
         match req.request_method {
             Some(method) if req.method == b"OPTIONS" => self.preflight(origin, method, req),
             _ => self.actual(origin, req),
+        }
+    }
+
+    /// A request without `Origin`. An any-origin policy gives everyone the
+    /// same answer, so it sends that answer here too: a cache may keep this
+    /// response and serve it to a later CORS request for the same URL
+    /// (Fetch, "CORS protocol and HTTP caches").
+    #[inline]
+    fn not_cors(&self) -> Decision<'_> {
+        let mut headers = Headers {
+            vary: self.vary_simple,
+            ..Headers::default()
+        };
+        if self.any_origin {
+            headers.allow_origin = Some(b"*");
+            headers.expose_headers = self.expose.map(|s| self.arena.get(s));
+        }
+        Decision {
+            kind: Kind::NotCors,
+            verdict: Verdict::Allowed,
+            headers,
+            preflight_status: None,
         }
     }
 
@@ -390,10 +438,10 @@ impl<B: Buf<u8>, E: Buf<Entry>> Rules<B, E> {
         if method.len() > MAX_METHOD_LEN || !is_token(method) {
             return Err(Denial::new(Reason::MethodMalformed, method));
         }
-        // A literal `*` is never echoed: with credentials a browser would
-        // read it as a name, without them as a wildcard wider than asked for.
+        // A literal `*` is a valid method name; echoed, it reads as that
+        // name or as the wildcard, and either covers the request.
         let method_ok = method::is_safelisted(method)
-            || (self.any_method && method != b"*")
+            || self.any_method
             || self
                 .arena
                 .contains(self.methods, &Probe::new(method, Case::Sensitive));
@@ -402,13 +450,10 @@ impl<B: Buf<u8>, E: Buf<Entry>> Rules<B, E> {
         }
         acrh::check_names(req.request_headers, |name| self.allow_header(name))
             .map_err(|(reason, value)| Denial::new(reason, value))?;
-        let private_network = req.request_private_network == Some(b"true");
-        if private_network && !self.private_network {
-            return Err(Denial::new(
-                Reason::PrivateNetworkNotAllowed,
-                req.request_private_network.unwrap_or_default(),
-            ));
-        }
+        // Without permission the preflight is decided on its CORS checks
+        // alone and the browser, seeing no grant, decides the rest: a 403
+        // would turn a browser's warning-only mode into a hard failure.
+        let private_network = self.private_network && req.request_private_network == Some(b"true");
         Ok((acao, private_network))
     }
 
@@ -479,9 +524,7 @@ impl<B: Buf<u8>, E: Buf<Entry>> Rules<B, E> {
     fn allow_header(&self, name: &Probe<'_>) -> bool {
         // The wildcard never covers `authorization` (as in Fetch, where
         // `Access-Control-Allow-Headers: *` does not either).
-        (self.any_header
-            && name.bytes != b"*"
-            && !name.bytes.eq_ignore_ascii_case(b"authorization"))
+        (self.any_header && !name.bytes.eq_ignore_ascii_case(b"authorization"))
             || self.arena.contains(self.headers, name)
     }
 }
@@ -521,8 +564,47 @@ impl Policy {
     /// Cost: linear in the size of the configuration, plus building one DFA
     /// for all origin regexes (bounded to 1 MiB). Call it once, not per
     /// request.
+    ///
+    /// Warnings do not stop compiling and are dropped here (unless
+    /// [`Config::strict`] makes them errors); a program that starts from a
+    /// configuration a person wrote should print them:
+    /// see [`Policy::compile_with_warnings`].
     pub fn compile<'c>(config: &Config<'_, 'c>) -> Result<Self, ConfigErrors<'c>> {
-        Rules::compile(config).map(|rules| Policy { rules })
+        Self::compile_with_warnings(config).map(|(policy, _)| policy)
+    }
+
+    /// [`Policy::compile`], with the warnings beside the policy: entries
+    /// that are harmless but can never matter, or that would be errors with
+    /// credentials.
+    ///
+    /// ```
+    /// use cors_engine::{Config, Policy, Problem};
+    ///
+    /// // django-cors-headers' default header list names three headers
+    /// // browsers never let scripts send.
+    /// let config = Config::new()
+    ///     .allowed_origins(&["https://app.example.com"])
+    ///     .allowed_headers(&["accept", "accept-encoding", "content-type", "dnt", "origin"]);
+    /// let (policy, warnings) = Policy::compile_with_warnings(&config)?;
+    /// assert_eq!(warnings.len(), 3);
+    /// assert!(warnings.iter().all(|w| *w.problem() == Problem::ForbiddenRequestHeader));
+    /// eprintln!("{warnings}");
+    /// # let _ = policy;
+    /// # Ok::<(), cors_engine::ConfigErrors<'static>>(())
+    /// ```
+    pub fn compile_with_warnings<'c>(
+        config: &Config<'_, 'c>,
+    ) -> Result<(Self, ConfigWarnings<'c>), ConfigErrors<'c>> {
+        Rules::compile(config).map(|(rules, warnings)| (Policy { rules }, warnings))
+    }
+
+    /// Compiles `config` into `report`, which collects the problems of
+    /// several policies (a [`PolicySet`](crate::PolicySet)'s).
+    pub(crate) fn compile_into<'c>(
+        config: &Config<'_, 'c>,
+        report: &mut Report<'c>,
+    ) -> Option<Self> {
+        Rules::compile_into(config, report).map(|rules| Policy { rules })
     }
 
     /// Decides one request. Pure: no allocation, no panic, no state; work
@@ -586,7 +668,16 @@ impl<const BYTES: usize, const ENTRIES: usize> FixedPolicy<BYTES, ENTRIES> {
     /// (including a capacity too small, with the capacity needed).
     #[cfg_attr(not(feature = "alloc"), allow(clippy::result_large_err))]
     pub fn compile<'c>(config: &Config<'_, 'c>) -> Result<Self, ConfigErrors<'c>> {
-        Rules::compile(config).map(|rules| FixedPolicy { rules })
+        Self::compile_with_warnings(config).map(|(policy, _)| policy)
+    }
+
+    /// [`FixedPolicy::compile`], with the warnings beside the policy; see
+    /// [`Policy::compile_with_warnings`](crate::Policy).
+    #[cfg_attr(not(feature = "alloc"), allow(clippy::result_large_err))]
+    pub fn compile_with_warnings<'c>(
+        config: &Config<'_, 'c>,
+    ) -> Result<(Self, ConfigWarnings<'c>), ConfigErrors<'c>> {
+        Rules::compile(config).map(|(rules, warnings)| (FixedPolicy { rules }, warnings))
     }
 
     /// Decides one request; see [`Policy::decide`](crate::Policy).

@@ -1,26 +1,29 @@
 //! Origin regexes: all of them compiled into one anchored DFA that can only
 //! match a whole origin.
 //!
-//! Each pattern is wrapped as `^(?:pattern)$`, so `https://a\.com` cannot
+//! Each parsed pattern is anchored at both ends, so `https://a\.com` cannot
 //! match `https://a.com.evil.net` even though the user did not anchor it.
 //! A dense DFA searches in time linear in the origin, needs no cache and never
 //! allocates — which is what a per-request path needs. Patterns are parsed
 //! without Unicode (origins are ASCII), which also keeps the DFA small.
 
 use alloc::boxed::Box;
-use alloc::format;
 use alloc::string::{String, ToString};
+use alloc::vec;
 use alloc::vec::Vec;
 
 use regex_automata::dfa::{dense, Automaton, StartKind};
+use regex_automata::nfa::thompson;
 use regex_automata::util::primitives::StateID;
 use regex_automata::util::start;
 use regex_automata::Anchored;
 
+use regex_syntax::hir::{Hir, Look};
+
 use crate::error::Problem;
 
 /// Upper bound on the DFA's size and on the memory used to build it.
-const SIZE_LIMIT: usize = 1 << 20;
+pub(crate) const SIZE_LIMIT: usize = 1 << 20;
 
 /// A compiled set of origin regexes.
 #[derive(Clone, Debug)]
@@ -31,14 +34,38 @@ pub(crate) struct OriginRegexes {
 }
 
 /// ASCII-only parsing: origins are ASCII, and it keeps the DFA small.
-fn syntax() -> regex_automata::util::syntax::Config {
+pub(crate) fn syntax() -> regex_automata::util::syntax::Config {
     regex_automata::util::syntax::Config::new()
         .unicode(false)
         .utf8(false)
 }
 
+/// Parses one pattern and anchors the parsed expression at both ends.
+///
+/// Anchoring the parsed pattern rather than its text matters: in verbose
+/// mode (`(?x)`) a trailing `# comment` would swallow a `)$` appended to
+/// the string, and `a)|(.*` would wrap into a valid match-everything regex.
+pub(crate) fn anchored(pattern: &str) -> Result<Hir, Problem> {
+    let hir = regex_automata::util::syntax::parse_with(pattern, &syntax())
+        .map_err(|e| Problem::InvalidRegex(one_line(&e.to_string())))?;
+    Ok(Hir::concat(vec![
+        Hir::look(Look::Start),
+        hir,
+        Hir::look(Look::End),
+    ]))
+}
+
 fn build(patterns: &[&str]) -> Result<dense::DFA<Vec<u32>>, Problem> {
-    let wrapped: Vec<_> = patterns.iter().map(|p| format!("^(?:{p})$")).collect();
+    let hirs = patterns
+        .iter()
+        .map(|p| anchored(p))
+        .collect::<Result<Vec<_>, _>>()?;
+    // Every pattern parsed, so only a size limit can fail the builds.
+    let nfa = thompson::Compiler::new()
+        .syntax(syntax())
+        .configure(thompson::Config::new().nfa_size_limit(Some(SIZE_LIMIT)))
+        .build_many_from_hir(&hirs)
+        .map_err(|_| Problem::RegexTooLarge)?;
     dense::Builder::new()
         .configure(
             dense::Config::new()
@@ -46,19 +73,24 @@ fn build(patterns: &[&str]) -> Result<dense::DFA<Vec<u32>>, Problem> {
                 .dfa_size_limit(Some(SIZE_LIMIT))
                 .determinize_size_limit(Some(SIZE_LIMIT)),
         )
-        .syntax(syntax())
-        .thompson(regex_automata::nfa::thompson::Config::new().nfa_size_limit(Some(SIZE_LIMIT)))
-        .build_many(&wrapped)
-        .map_err(|e| {
-            if e.is_size_limit_exceeded() {
-                Problem::RegexTooLarge
-            } else {
-                // The builder reports the wrapped pattern; the message after
-                // "error:" is about the user's own text.
-                Problem::InvalidRegex(e.to_string())
-            }
-        })
+        .build_from_nfa(&nfa)
+        .map_err(|_| Problem::RegexTooLarge)
 }
+
+/// Origins no policy means to allow: names under the reserved `.invalid`
+/// top-level domain (RFC 6761), a made-up `.com` name and documentation
+/// addresses. A regex that matches one of them matches unrelated sites too
+/// (`.*`, `https?://.*`, `https://[a-z]+\.com`).
+const CANARIES: [&[u8]; 8] = [
+    b"https://x.invalid",
+    b"http://x.invalid",
+    b"https://x.invalid:8443",
+    b"https://a.b.invalid",
+    b"https://x-y.invalid",
+    b"https://corsenginecanary.com",
+    b"http://192.0.2.1",
+    b"http://[2001:db8::1]",
+];
 
 /// Checks one pattern on its own, so each bad pattern is reported by name.
 pub(crate) fn check(pattern: &str) -> Result<(), Problem> {
@@ -68,12 +100,11 @@ pub(crate) fn check(pattern: &str) -> Result<(), Problem> {
     if !pattern.is_ascii() {
         return Err(Problem::NonAsciiRegex);
     }
-    // Parse the pattern as written before wrapping it: `a)|(.*` is invalid
-    // alone but would wrap into the valid, match-everything `^(?:a)|(.*)$`.
-    // A pattern that parses alone is a complete group once wrapped.
-    regex_automata::util::syntax::parse_with(pattern, &syntax())
-        .map_err(|e| Problem::InvalidRegex(one_line(&e.to_string())))?;
-    build(&[pattern]).map(|_| ())
+    let alone = OriginRegexes::new(&[pattern])?;
+    if CANARIES.iter().any(|c| alone.is_match(c)) {
+        return Err(Problem::RegexTooBroad);
+    }
+    Ok(())
 }
 
 /// The parser's message without its multi-line drawing of the pattern

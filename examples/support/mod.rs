@@ -21,7 +21,16 @@ pub fn load(path: &str) -> Result<Policy, String> {
     } else {
         toml::from_str(&text).map_err(|e| format!("{path}: {e}"))?
     };
-    file.compile().map_err(|errors| format!("{path}: {errors}"))
+    let (set, warnings) = file
+        .compile()
+        .map_err(|errors| format!("{path}: {errors}"))?;
+    if !warnings.is_empty() {
+        eprintln!("{path}: {warnings}");
+    }
+    set.policies()
+        .next()
+        .cloned()
+        .ok_or_else(|| format!("{path}: no top-level policy"))
 }
 
 /// The policy at `path`, or the demo policy.

@@ -332,14 +332,8 @@ fn check_method(p: &PolicySpec, acrm: &[u8]) -> Result<(), Reason> {
     if acrm.len() > MAX_METHOD_LEN || !is_token(acrm) {
         return Err(Reason::MethodMalformed);
     }
-    // A request for the method literally named `*` is never allowed: the
-    // engine echoes the method, and DESIGN §3.4 forbids `*` in ACAM with
-    // credentials; without credentials a browser would read the echo as a
-    // wildcard. (§3 leaves the no-credentials case open; this is the
-    // engine's choice, stricter than "methods `*` allows every token".)
-    if acrm == b"*" {
-        return Err(Reason::MethodNotAllowed);
-    }
+    // DESIGN §3.4: the method literally named `*` is allowed by an
+    // any-method policy (WPT `cors-preflight-star`), like any other token.
     let safelisted = acrm == b"GET" || acrm == b"HEAD" || acrm == b"POST";
     let any = p.methods.iter().any(|m| m == "*");
     let listed = p.methods.iter().any(|m| m.as_bytes() == acrm);
@@ -351,11 +345,8 @@ fn check_method(p: &PolicySpec, acrm: &[u8]) -> Result<(), Reason> {
 }
 
 fn header_allowed(p: &PolicySpec, name: &[u8]) -> bool {
-    // The header name literally `*` is never allowed, for the same reason
-    // as the method `*` (see `check_method`).
-    if name == b"*" {
-        return false;
-    }
+    // DESIGN §3.4: a header literally named `*` is covered by an any-header
+    // policy like any other name (and echoed).
     let lower = String::from_utf8(name.to_vec())
         .unwrap()
         .to_ascii_lowercase();
@@ -407,6 +398,14 @@ pub fn decide(p: &PolicySpec, r: &RequestSpec) -> Outcome {
     let origin = match &r.origin {
         None => {
             let mut out = Outcome::new(Kind::NotCors, None, None);
+            // DESIGN §3.2: the static answer of an any-origin policy goes on
+            // every response, requests without `Origin` included.
+            if p.origins.iter().any(|o| o == "*") {
+                out.add(ACAO, b"*");
+                if !p.exposed.is_empty() {
+                    out.add(ACEH, p.exposed.join(", ").as_bytes());
+                }
+            }
             if let Some(v) = vary_simple(p) {
                 out.add(VARY, v.as_bytes());
             }
@@ -444,13 +443,13 @@ fn decide_actual(p: &PolicySpec, origin: &[u8]) -> Outcome {
 
 fn decide_preflight(p: &PolicySpec, r: &RequestSpec, origin: &[u8]) -> Outcome {
     let acrm = r.acrm.clone().unwrap().0;
-    let wants_private_network = r.acrpn.as_ref().map(|v| v.0 == b"true") == Some(true);
+    // DESIGN §3.4: without permission the request for private network
+    // access is ignored, not denied.
+    let wants_private_network =
+        p.private_network && r.acrpn.as_ref().map(|v| v.0 == b"true") == Some(true);
     let verdict = check_origin(p, origin).and_then(|acao| {
         check_method(p, &acrm)?;
         check_request_headers(p, &r.acrh)?;
-        if wants_private_network && !p.private_network {
-            return Err(Reason::PrivateNetworkNotAllowed);
-        }
         Ok(acao)
     });
     let mut out = match verdict {
