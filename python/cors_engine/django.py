@@ -112,8 +112,9 @@ def policy_from_settings(source: Any = None) -> dict[str, Any]:
     urls = _pattern_text(get("CORS_URLS_REGEX", default=_DEFAULT_URLS_REGEX))
     if urls != _DEFAULT_URLS_REGEX:
         # CORS only for the paths the regex matches (Python's re.match: at
-        # the start); everything else gets no CORS at all.
-        policy = {**policy, "cors": False, "routes": [{"path_regexes": [prefix_match_regex(urls)], "cors": True}]}
+        # the start): a policy file with routes and nothing at its top level
+        # means no CORS on any other path.
+        policy = {"routes": [{"path_regexes": [prefix_match_regex(urls)], **policy}]}
     return policy
 
 

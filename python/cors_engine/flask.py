@@ -65,7 +65,9 @@ def policy_for(resources: Any = None, **options: Any) -> dict[str, Any]:
     top = {
         "allowed_origins": ["*"],
         "allowed_methods": [m for m in _DEFAULT_METHODS if m not in NEVER_PREFLIGHTED],
-        "allowed_headers": ["*"],
+        # flask-cors' default "*" covers authorization too; so does ours
+        # (the engine's "*" alone never does).
+        "allowed_headers": ["*", "authorization"],
     }
     top.update(_resource_keys(options, "CORS()"))
     if resources is None:
@@ -78,10 +80,11 @@ def policy_for(resources: Any = None, **options: Any) -> dict[str, Any]:
     ordered = sorted(resources.items(), key=lambda item: len(_text(item[0])), reverse=True)
     routes = []
     for pattern, resource_options in ordered:
-        route = _resource_keys(resource_options or {}, f"resource {_text(pattern)!r}")
+        route = {**top, **_resource_keys(resource_options or {}, f"resource {_text(pattern)!r}")}
         route["path_regexes"] = [prefix_match_regex(_text(pattern))]
         routes.append(route)
-    return {**top, "cors": False, "routes": routes}
+    # Nothing at the top level: a path matching no resource gets no CORS.
+    return {"routes": routes}
 
 
 def _text(pattern: Any) -> str:

@@ -1,25 +1,21 @@
 //! Every call into the `cors-engine` crate, in one place, so that following
-//! the crate's API as it grows (warnings, `PolicySet`, the request path)
-//! touches this module only.
+//! the crate's API as it grows touches this module only.
 
-use cors_engine::{Decision, Policy, PolicyFile, RequestDescriptor, SingleHeader};
-use serde_json::{Map, Value};
+use cors_engine::{Decision, PolicyFile, PolicySet, RequestDescriptor, SingleHeader};
 
-use crate::routes::{Route, Routes};
-
-/// A compiled configuration: the top-level policy (absent when the
-/// top level turns CORS off) and the routes in the order written.
+/// A compiled policy file: the policy set (top level and routes) and what
+/// compiling had to say that does not stop it.
 pub struct Compiled {
-    top: Option<Policy>,
-    routes: Routes<Policy>,
-    /// What compiling had to say that does not stop the policy.
+    set: PolicySet,
+    routes: bool,
+    /// The compile warnings, each a line of the crate's own text.
     pub warnings: Vec<String>,
 }
 
 impl Compiled {
     /// Whether deciding depends on the request path.
     pub fn has_routes(&self) -> bool {
-        !self.routes.is_empty()
+        self.routes
     }
 }
 
@@ -31,10 +27,10 @@ pub struct RequestParts<'a> {
     pub request_headers: &'a [&'a [u8]],
     pub request_private_network: Option<&'a [u8]>,
     pub repeated: Option<SingleHeader>,
-    pub path: &'a str,
+    pub path: &'a [u8],
 }
 
-/// Which single-valued request header a server sent twice, by name.
+/// Which single-valued request header a lower-case name is.
 pub fn single_header(lower_name: &[u8]) -> Option<SingleHeader> {
     [
         SingleHeader::Origin,
@@ -45,13 +41,9 @@ pub fn single_header(lower_name: &[u8]) -> Option<SingleHeader> {
     .find(|h| h.as_str().as_bytes() == lower_name)
 }
 
-/// Decides `request`, or `None` when no policy applies to its path (no
-/// CORS at all: nothing is added, preflights reach the application).
+/// Decides `request`, or `None` where CORS is off on its path (nothing is
+/// added, preflights reach the application).
 pub fn decide<'a>(compiled: &'a Compiled, request: &RequestParts<'a>) -> Option<Decision<'a>> {
-    let policy = match compiled.routes.find(request.path) {
-        Some(route) => route.as_ref()?,
-        None => compiled.top.as_ref()?,
-    };
     let descriptor = RequestDescriptor {
         method: request.method,
         origin: request.origin,
@@ -60,112 +52,26 @@ pub fn decide<'a>(compiled: &'a Compiled, request: &RequestParts<'a>) -> Option<
         request_private_network: request.request_private_network,
         repeated: request.repeated,
     };
-    Some(policy.decide(&descriptor))
+    compiled.set.decide(request.path, &descriptor).decision
 }
 
-/// Compiles a policy written as the JSON form of the policy file, or
-/// returns every problem, each a line of the crate's own text.
+/// Compiles a policy written as the JSON form of the policy file (routes
+/// included), or returns every problem, each a line of the crate's own text.
 pub fn compile(json: &str) -> Result<Compiled, Vec<String>> {
-    let mut problems = Vec::new();
-    let mut top: Map<String, Value> = match serde_json::from_str(json) {
-        Ok(Value::Object(map)) => map,
-        Ok(_) => return Err(vec!["the policy must be a table of keys".into()]),
-        Err(e) => return Err(vec![e.to_string()]),
-    };
-    // TEMPORARY until the core's `PolicySet`: routes are split off here and
-    // each route's keys laid over the top level's.
-    let routes = match top.remove("routes") {
-        None => Vec::new(),
-        Some(Value::Array(routes)) => routes,
-        Some(_) => {
-            problems.push("`routes` must be a list of tables".into());
-            Vec::new()
-        }
-    };
-    let top_on = take_cors_switch(&mut top, "top level", &mut problems);
-    let top_policy = if top_on {
-        compile_file(&Value::Object(top.clone()), "", &mut problems)
-    } else {
-        None
-    };
-    let mut compiled_routes = Vec::new();
-    for (i, route) in routes.into_iter().enumerate() {
-        let label = format!("routes[{i}]: ");
-        let Value::Object(mut keys) = route else {
-            problems.push(format!("{label}a route must be a table of keys"));
-            continue;
-        };
-        let paths = take_strings(&mut keys, "paths", &label, &mut problems);
-        let regexes = take_strings(&mut keys, "path_regexes", &label, &mut problems);
-        let on = take_cors_switch(&mut keys, &label, &mut problems);
-        let policy = if on {
-            let mut merged = top.clone();
-            merged.extend(keys);
-            compile_file(&Value::Object(merged), &label, &mut problems)
-        } else {
-            None
-        };
-        match Route::new(&paths, &regexes, policy) {
-            Ok(route) => compiled_routes.push(route),
-            Err(e) => problems.push(format!("{label}{e}")),
-        }
-    }
-    if problems.is_empty() {
-        Ok(Compiled {
-            top: top_policy,
-            routes: Routes::new(compiled_routes),
-            warnings: Vec::new(),
-        })
-    } else {
-        Err(problems)
-    }
-}
-
-/// Reads and removes `cors` (default on).
-fn take_cors_switch(keys: &mut Map<String, Value>, label: &str, problems: &mut Vec<String>) -> bool {
-    match keys.remove("cors") {
-        None | Some(Value::Bool(true)) => true,
-        Some(Value::Bool(false)) => false,
-        Some(other) => {
-            problems.push(format!("{label}`cors` must be true or false, not {other}"));
-            true
-        }
-    }
-}
-
-fn take_strings(
-    keys: &mut Map<String, Value>,
-    key: &str,
-    label: &str,
-    problems: &mut Vec<String>,
-) -> Vec<String> {
-    match keys.remove(key) {
-        None => Vec::new(),
-        Some(value) => serde_json::from_value(value).unwrap_or_else(|_| {
-            problems.push(format!("{label}`{key}` must be a list of strings"));
-            Vec::new()
-        }),
-    }
-}
-
-/// Reads the keys with the crate's `PolicyFile` and compiles them.
-fn compile_file(keys: &Value, label: &str, problems: &mut Vec<String>) -> Option<Policy> {
-    let file: PolicyFile = match serde_json::from_value(keys.clone()) {
-        Ok(file) => file,
-        Err(e) => {
-            problems.push(format!("{label}{e}"));
-            return None;
-        }
-    };
+    let file: PolicyFile = serde_json::from_str(json).map_err(|e| vec![e.to_string()])?;
     match file.compile() {
-        Ok(policy) => Some(policy),
+        Ok((set, warnings)) => Ok(Compiled {
+            set,
+            routes: file.has_routes(),
+            warnings: warnings.iter().map(ToString::to_string).collect(),
+        }),
         Err(errors) => {
-            problems.extend(errors.iter().map(|e| format!("{label}{e}")));
-            if errors.len() > errors.iter().count() {
-                let omitted = errors.len() - errors.iter().count();
-                problems.push(format!("{label}... and {omitted} more"));
+            let mut problems: Vec<String> = errors.iter().map(ToString::to_string).collect();
+            let omitted = errors.len().saturating_sub(problems.len());
+            if omitted > 0 {
+                problems.push(format!("... and {omitted} more"));
             }
-            None
+            Err(problems)
         }
     }
 }

@@ -12,7 +12,6 @@
 //! the caller passed in.
 
 mod core_calls;
-mod routes;
 
 use std::sync::Mutex;
 
@@ -243,7 +242,7 @@ impl Engine {
     /// included); `vary` the names to join into the application's `Vary`
     /// (`None` on a preflight or when there is nothing to add); `denial` the
     /// log-safe reason of a denial, or `None`.
-    #[pyo3(signature = (method, origin, request_method=None, request_headers=None, request_private_network=None, path=""))]
+    #[pyo3(signature = (method, origin, request_method=None, request_headers=None, request_private_network=None, path=None))]
     #[allow(clippy::too_many_arguments)]
     fn decide<'py>(
         &self,
@@ -253,7 +252,7 @@ impl Engine {
         request_method: Option<Bound<'py, PyAny>>,
         request_headers: Option<Bound<'py, PyAny>>,
         request_private_network: Option<Bound<'py, PyAny>>,
-        path: &str,
+        path: Option<Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyTuple>> {
         let mut lines_objects: Vec<Bound<'py, PyAny>> = Vec::new();
         if let Some(lines) = &request_headers {
@@ -282,7 +281,7 @@ impl Engine {
             request_headers: &lines[..count],
             request_private_network: request_private_network.as_ref().and_then(bytes_of),
             repeated: None,
-            path,
+            path: path.as_ref().and_then(bytes_of).unwrap_or(b""),
         };
         let decision = core_calls::decide(&self.compiled, &parts);
         // Every request buffer, so that no value borrowed from the request
@@ -314,7 +313,7 @@ impl Engine {
         py: Python<'py>,
         method: &Bound<'py, PyAny>,
         headers: &Bound<'py, PyAny>,
-        path: &str,
+        path: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyTuple>> {
         // (slot, object): slot 0 origin, 1 ACRM, 2 ACRPN, 3 an ACRH line.
         let mut found: Vec<(u8, Bound<'py, PyAny>)> = Vec::new();
@@ -389,7 +388,7 @@ impl Engine {
             request_headers: &lines[..count],
             request_private_network: single[2],
             repeated,
-            path,
+            path: bytes_of(path).unwrap_or(b""),
         };
         let decision = core_calls::decide(&self.compiled, &parts);
         // Every request buffer, so that no value borrowed from the request
