@@ -34,6 +34,7 @@ def starlette_policy(
     expose_headers: Sequence[str] = (),
     max_age: int = 600,
     allow_private_network: bool = False,
+    preflight_success_status: int = 204,
 ) -> dict[str, Any]:
     """Policy-file keys for Starlette's ``CORSMiddleware`` arguments."""
     headers = list(allow_headers)
@@ -53,6 +54,8 @@ def starlette_policy(
         policy["allowed_origin_regexes"] = [allow_origin_regex]
     if max_age is not None:
         policy["max_age"] = max_age
+    if preflight_success_status != 204:
+        policy["preflight_success_status"] = preflight_success_status
     return policy
 
 
@@ -76,6 +79,7 @@ class CORSMiddleware:
         max_age: int = 600,
         allow_private_network: bool = False,
         *,
+        preflight_success_status: int = 204,
         policy: Optional[Mapping[str, Any]] = None,
     ) -> None:
         self.app = app
@@ -89,6 +93,7 @@ class CORSMiddleware:
                 expose_headers,
                 max_age,
                 allow_private_network,
+                preflight_success_status,
             )
         self.engine = compile_policy(policy, text=False)
         self._decide = self.engine.decide_scope

@@ -31,6 +31,17 @@ from cors_engine.django import CorsMiddleware, policy_from_settings  # noqa: E40
 ORIGIN = "https://app.example.com"
 
 
+@pytest.fixture(autouse=True)
+def _urls_and_origins():
+    # Another module may have configured Django first in this process.
+    with override_settings(
+        ROOT_URLCONF=__name__,
+        MIDDLEWARE=["cors_engine.django.CorsMiddleware"],
+        CORS_ALLOWED_ORIGINS=[ORIGIN],
+    ):
+        yield
+
+
 def view(request):
     response = HttpResponse("ok")
     response["Vary"] = "Cookie"

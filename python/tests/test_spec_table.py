@@ -9,11 +9,12 @@ import warnings
 
 import pytest
 
-from conftest import SPEC, cors_headers, latin1, request_lines
+from conftest import cors_headers, latin1, load_spec, request_lines
 from cors_engine import ConfigWarning
 from cors_engine.asgi import CORSMiddleware as ASGICors
 from cors_engine.wsgi import CORSMiddleware as WSGICors
 
+SPEC = load_spec()
 CASES = SPEC["cases"]
 POLICIES = SPEC["policies"]
 
