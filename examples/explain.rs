@@ -7,33 +7,48 @@
 //!     --header 'Access-Control-Request-Headers: content-type'
 //! ```
 //!
-//! Prints the classification, the verdict with its reason, the preflight
-//! status and whether the handler runs, then the response headers. Without
-//! `--policy`, the example server's demo policy applies. A policy file with
-//! problems: exit code 2, every problem on stderr.
+//! Prints the route the path falls in, the classification, the verdict with
+//! its reason, the preflight status and whether the handler runs, the
+//! response headers, and the policy's warnings. The policy comes from
+//! `--policy` and `CORS_*` variables as for the example server (without
+//! either, the demo policy). A policy with problems: exit code 2, every
+//! problem on stderr. `--help` prints the usage.
 
 use std::process::ExitCode;
 
-use cors_engine::{Kind, RequestDescriptor, SingleHeader, Verdict};
+use cors_engine::{Kind, RequestDescriptor, RouteId, SingleHeader, Verdict};
 
-const USAGE: &str =
-    "usage: explain [--policy FILE] [--method M] [--origin O] [--header 'Name: value']...";
+const USAGE: &str = "usage: explain [--policy FILE] [--strict] [--path P] [--method M] \
+[--origin O] [--header 'Name: value']...";
 
 mod support;
 
 fn main() -> ExitCode {
-    let mut policy_path = None;
+    let mut source = support::Source::default();
+    let mut path = String::from("/");
     let mut method = String::from("GET");
     let mut origin = None;
     let mut headers: Vec<(String, String)> = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
+        match flag.as_str() {
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return ExitCode::SUCCESS;
+            }
+            "--strict" => {
+                source.strict = true;
+                continue;
+            }
+            _ => {}
+        }
         let Some(value) = args.next() else {
             eprintln!("{flag} needs a value\n{USAGE}");
             return ExitCode::from(2);
         };
         match flag.as_str() {
-            "--policy" => policy_path = Some(value),
+            "--policy" => source.path = Some(value),
+            "--path" => path = value,
             "--method" => method = value,
             "--origin" => origin = Some(value),
             "--header" => match value.split_once(':') {
@@ -51,8 +66,8 @@ fn main() -> ExitCode {
             }
         }
     }
-    let policy = match support::policy(policy_path.as_deref()) {
-        Ok(policy) => policy,
+    let loaded = match source.load() {
+        Ok(loaded) => loaded,
         Err(message) => {
             eprintln!("{message}");
             return ExitCode::from(2);
@@ -90,7 +105,22 @@ fn main() -> ExitCode {
         }
     }
 
-    let decision = policy.decide(&request);
+    let routed = loaded.set.decide(path.as_bytes(), &request);
+    println!("{}", loaded.summary);
+    println!(
+        "route:          {} ({})",
+        loaded.set.route_name(routed.route),
+        match routed.route {
+            RouteId::Route(i) => format!("routes[{i}]"),
+            RouteId::TopLevel => "no route matched".to_owned(),
+            RouteId::PathTooLong => "not routed".to_owned(),
+        }
+    );
+    let Some(decision) = routed.decision else {
+        println!("verdict:        CORS is off here: no headers, the application answers");
+        print_warnings(&loaded.warnings);
+        return ExitCode::SUCCESS;
+    };
     let kind = match decision.kind() {
         Kind::NotCors => "not a CORS request (no Origin)",
         Kind::Preflight => "preflight",
@@ -117,5 +147,15 @@ fn main() -> ExitCode {
     for header in decision.headers() {
         println!("  {header}");
     }
+    print_warnings(&loaded.warnings);
     ExitCode::SUCCESS
+}
+
+fn print_warnings(warnings: &str) {
+    if !warnings.is_empty() {
+        println!("warnings:");
+        for line in warnings.lines() {
+            println!("  {line}");
+        }
+    }
 }

@@ -12,7 +12,7 @@
 
 use std::io::{self, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use cors_engine::{h1, Config, FixedPolicy};
 
@@ -44,13 +44,34 @@ fn main() -> io::Result<()> {
     Ok(())
 }
 
+/// How long a client has to send its whole request head (not each byte:
+/// a client trickling one byte a second must not hold the server).
+const HEAD_DEADLINE: Duration = Duration::from_secs(5);
+
+/// The most request-body bytes read (and dropped) before closing.
+const MAX_BODY: u64 = 1 << 20;
+
 /// One request per connection: read the head, decide, answer, close.
 fn serve(policy: &Cors, stream: &mut TcpStream) -> io::Result<()> {
-    stream.set_read_timeout(Some(Duration::from_secs(5)))?;
+    let deadline = Instant::now() + HEAD_DEADLINE;
+    // The head is capped at this buffer's size: 431 beyond it.
     let mut buf = [0u8; 8192];
     let mut len = 0;
     let head_len = loop {
-        let n = stream.read(&mut buf[len..])?;
+        let Some(left) = deadline.checked_duration_since(Instant::now()).filter(|d| !d.is_zero())
+        else {
+            return stream.write_all(
+                b"HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            );
+        };
+        stream.set_read_timeout(Some(left))?;
+        let n = match stream.read(&mut buf[len..]) {
+            Ok(n) => n,
+            Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {
+                continue
+            }
+            Err(e) => return Err(e),
+        };
         if n == 0 {
             return Ok(());
         }
@@ -79,10 +100,13 @@ fn serve(policy: &Cors, stream: &mut TcpStream) -> io::Result<()> {
     let method = request.method.unwrap_or_default().as_bytes();
     let cors = h1::Request::from_headers(method, request.headers.iter().map(|h| (h.name, h.value)));
     let decision = policy.decide(&cors.descriptor());
+    // Request bytes are escaped before they reach the log: the decision's
+    // own `Display` escapes what it quotes, and the method and path are
+    // escaped here.
     eprintln!(
         "{} {}: {decision}",
-        request.method.unwrap_or("?"),
-        request.path.unwrap_or("?")
+        request.method.unwrap_or("?").escape_debug(),
+        request.path.unwrap_or("?").escape_debug()
     );
 
     let mut out = [0u8; 4096];
@@ -132,6 +156,7 @@ fn drain_body(
                 .ok()
         })
         .unwrap_or(0);
-    let rest = length.saturating_sub(buffered as u64);
+    let rest = length.saturating_sub(buffered as u64).min(MAX_BODY);
+    stream.set_read_timeout(Some(HEAD_DEADLINE))?;
     io::copy(&mut Read::by_ref(stream).take(rest), &mut io::sink()).map(|_| ())
 }

@@ -1,18 +1,27 @@
 //! The example server: an application behind the `tower` adapter.
 //!
 //! ```text
-//! cargo run --release --example server -- [--policy FILE] [--addr HOST:PORT]
+//! cargo run --release --example server -- [--policy FILE] [--addr HOST:PORT] [--strict]
 //! ```
 //!
 //! * `--addr` defaults to `127.0.0.1:8080`; port 0 picks a free port.
 //! * `--policy` reads a policy file (TOML, or JSON when the name ends in
-//!   `.json`; the keys are those of `cors_engine::PolicyFile`). Without it,
-//!   the demo policy (`examples/support`) applies.
+//!   `.json`; the keys are those of `cors_engine::PolicyFile`, routes
+//!   included). `CORS_<KEY>` environment variables override its top-level
+//!   keys, or are the whole policy without a file. With neither, the demo
+//!   policy (`examples/support`) applies.
+//! * `--strict` makes every warning an error.
 //!
 //! When ready it prints one line, `listening on http://HOST:PORT`, on
-//! stdout. A policy file that cannot be used ends the program with exit
-//! code 2 and every problem on stderr. Each request is logged on stderr with
-//! its decision (request bytes escaped).
+//! stdout. A policy that cannot be used ends the program with exit code 2
+//! and every problem on stderr; warnings go to stderr and the server
+//! starts. Each request is logged on stderr with its decision (request
+//! bytes escaped).
+//!
+//! The policy is reloaded on `SIGHUP` and when the file changes (its folder
+//! is watched, so a Kubernetes ConfigMap's symlink swap counts). A policy
+//! that fails to compile keeps the old one and logs every problem; success
+//! logs one summary line.
 //!
 //! The application answers every method on every path with `200 ok` and the
 //! headers `X-Handler: app`, `Vary: Accept-Encoding`, `X-Total-Count: 42`:
@@ -26,25 +35,28 @@ use axum::http::{HeaderValue, Response, StatusCode};
 use axum::{body::Body, Router};
 use cors_engine::tower::CorsLayer;
 
+#[path = "support/reload.rs"]
+mod reload;
 mod support;
 
-const USAGE: &str = "usage: server [--policy FILE] [--addr HOST:PORT]";
+const USAGE: &str = "usage: server [--policy FILE] [--addr HOST:PORT] [--strict]";
 
 struct Args {
-    policy: Option<String>,
+    source: support::Source,
     addr: SocketAddr,
 }
 
 fn parse_args() -> Result<Args, String> {
     let mut args = Args {
-        policy: None,
+        source: support::Source::default(),
         addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let mut value = || it.next().ok_or(format!("{flag} needs a value\n{USAGE}"));
         match flag.as_str() {
-            "--policy" => args.policy = Some(value()?),
+            "--policy" => args.source.path = Some(value()?),
+            "--strict" => args.source.strict = true,
             "--addr" => {
                 let text = value()?;
                 args.addr = text
@@ -78,15 +90,18 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let policy = match support::policy(args.policy.as_deref()) {
-        Ok(policy) => policy,
+    let loaded = match args.source.load() {
+        Ok(loaded) => loaded,
         Err(message) => {
             eprintln!("{message}");
             return ExitCode::from(2);
         }
     };
+    if !loaded.warnings.is_empty() {
+        eprintln!("{}", loaded.warnings);
+    }
 
-    let cors = CorsLayer::new(policy).on_decision(|request, decision| {
+    let cors = CorsLayer::new(loaded.set).on_decision(|request, decision| {
         // The path is URI text (no control bytes); the decision escapes
         // whatever request bytes it quotes.
         eprintln!(
@@ -95,6 +110,7 @@ async fn main() -> ExitCode {
             request.uri.path().escape_debug()
         );
     });
+    reload::spawn(args.source, cors.clone());
     let router = Router::new().fallback(app).layer(cors);
 
     let listener = match tokio::net::TcpListener::bind(args.addr).await {

@@ -49,9 +49,6 @@ pub enum Reason {
     /// `Access-Control-Request-Private-Network` came on more than one line
     /// (see [`RequestDescriptor::repeated`](crate::RequestDescriptor::repeated)).
     RepeatedHeader,
-    /// The request path is longer than
-    /// [`MAX_PATH_LEN`](crate::limits::MAX_PATH_LEN), so no route was looked for.
-    PathTooLong,
 }
 
 impl Reason {
@@ -65,7 +62,6 @@ impl Reason {
             | Reason::RequestHeadersTooLong
             | Reason::TooManyRequestHeaderLines => "access-control-request-headers",
             Reason::RepeatedHeader => "request header",
-            Reason::PathTooLong => "path",
         }
     }
 
@@ -77,9 +73,7 @@ impl Reason {
             Reason::OriginMalformed | Reason::MethodMalformed | Reason::HeaderMalformed => {
                 "is malformed"
             }
-            Reason::OriginTooLong | Reason::RequestHeadersTooLong | Reason::PathTooLong => {
-                "is too long"
-            }
+            Reason::OriginTooLong | Reason::RequestHeadersTooLong => "is too long",
             Reason::TooManyRequestedHeaders => "requests too many headers",
             Reason::TooManyEmptyElements => "has too many empty elements",
             Reason::TooManyRequestHeaderLines => "comes in too many lines",

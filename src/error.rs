@@ -577,15 +577,22 @@ macro_rules! problem_list {
                 self
             }
 
-            /// Gives each problem the position `locate` finds for it.
+            /// Gives each problem the position `locate` finds for it,
+            /// drops those `keep` refuses, and orders the rest as they
+            /// stand in the file (problems with no position last).
             #[cfg(feature = "serde")]
             pub(crate) fn locate(
                 &mut self,
                 locate: impl Fn(&ConfigError<'a>) -> Option<(u32, u32)>,
+                keep: impl Fn(&ConfigError<'a>) -> bool,
             ) {
+                self.0.list.retain(|e| keep(e));
                 for e in &mut self.0.list {
                     e.position = locate(e);
                 }
+                self.0
+                    .list
+                    .sort_by_key(|e| e.position.unwrap_or((u32::MAX, u32::MAX)));
             }
 
             /// The problems kept, in field order.

@@ -432,17 +432,15 @@ impl PolicyFile {
             .iter()
             .map(|(k, _)| (None, &**k.get_ref(), position(k.span())))
             .collect();
-        if let Some(routes) = table.get("routes").map(|v| v.get_ref()) {
-            if let DeValue::Array(routes) = routes {
-                for (i, route) in routes.iter().enumerate() {
-                    if let DeValue::Table(route) = route.get_ref() {
-                        note(&mut self.spots, Some(i), route);
-                        unknown_keys.extend(
-                            route
-                                .iter()
-                                .map(|(k, _)| (Some(i), &**k.get_ref(), position(k.span()))),
-                        );
-                    }
+        if let Some(DeValue::Array(routes)) = table.get("routes").map(|v| v.get_ref()) {
+            for (i, route) in routes.iter().enumerate() {
+                if let DeValue::Table(route) = route.get_ref() {
+                    note(&mut self.spots, Some(i), route);
+                    unknown_keys.extend(
+                        route
+                            .iter()
+                            .map(|(k, _)| (Some(i), &**k.get_ref(), position(k.span()))),
+                    );
                 }
             }
         }
@@ -537,6 +535,15 @@ impl PolicyFile {
         self.with_env(std::env::vars())
     }
 
+    /// Treats every warning as an error, as the file key `strict = true`
+    /// does (a command-line `--strict`, say).
+    pub fn strict(mut self, yes: bool) -> Self {
+        if yes {
+            self.strict = Some(true);
+        }
+        self
+    }
+
     /// Whether the file has any route.
     pub fn has_routes(&self) -> bool {
         !self.routes.is_empty()
@@ -597,27 +604,44 @@ impl PolicyFile {
             read.absorb(one);
         }
         let locate = |e: &ConfigError<'_>| self.position_of(e);
+        let keep = |e: &ConfigError<'_>| !self.inherited(e);
         match (compiled, read.finish()) {
             (Ok((set, warnings)), Ok(read_warnings)) => {
                 let mut all = read_warnings.merged(warnings);
-                all.locate(locate);
+                all.locate(locate, keep);
                 Ok((set, all))
             }
             (Ok(_), Err(mut errors)) => {
-                errors.locate(locate);
+                errors.locate(locate, keep);
                 Err(errors)
             }
             (Err(errors), Ok(_)) => {
                 let mut errors = errors;
-                errors.locate(locate);
+                errors.locate(locate, keep);
                 Err(errors)
             }
             (Err(errors), Err(read_errors)) => {
                 let mut all = read_errors.merged(errors);
-                all.locate(locate);
+                all.locate(locate, keep);
                 Err(all)
             }
         }
+    }
+
+    /// Whether `e` is a route's copy of a problem with a value the route
+    /// inherited from the top level, which reports it once already.
+    fn inherited(&self, e: &ConfigError<'_>) -> bool {
+        let Value::Str(s) = e.value() else {
+            return false;
+        };
+        e.route().is_some()
+            && self
+                .top
+                .lists
+                .iter()
+                .flatten()
+                .flatten()
+                .any(|v| core::ptr::eq(v.as_str(), s))
     }
 
     /// The line and column of the value `e` is about, when known.

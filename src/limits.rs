@@ -27,6 +27,6 @@ pub const MAX_EMPTY_ELEMENTS: usize = 16;
 pub const MAX_REPORTED_PROBLEMS: usize = 16;
 
 /// The longest request path a [`PolicySet`](crate::PolicySet) matches
-/// against its routes; a longer one is denied
-/// ([`Reason::PathTooLong`](crate::Reason::PathTooLong)) rather than routed.
+/// against its routes; a longer one is not routed and gets no CORS headers
+/// (a browser then refuses the response).
 pub const MAX_PATH_LEN: usize = 8192;

@@ -17,7 +17,7 @@ use regex_automata::util::start;
 use regex_automata::{Anchored, MatchKind};
 
 use crate::config::Config;
-use crate::decision::{Decision, Denial, Headers, Kind, Reason, Verdict};
+use crate::decision::Decision;
 use crate::error::{ConfigErrors, ConfigWarnings, Field, Problem, Report, Value};
 use crate::limits::MAX_PATH_LEN;
 use crate::policy::Policy;
@@ -73,7 +73,8 @@ pub enum RouteId {
     Route(usize),
     /// No route matched: the top-level policy (if any) applies.
     TopLevel,
-    /// The path is longer than [`MAX_PATH_LEN`]; the request is denied.
+    /// The path is longer than [`MAX_PATH_LEN`]: no route was looked for
+    /// and CORS is off for the request.
     PathTooLong,
 }
 
@@ -117,11 +118,14 @@ pub struct Routed<'a> {
 /// assert!(!set.decide(b"/api", &request).decision.unwrap().is_allowed());
 /// # Ok::<(), cors_engine::ConfigErrors<'static>>(())
 /// ```
+///
+/// The set is generic over what it holds per policy so that an adapter can
+/// keep its own prepared form of each ([`PolicySet::map`]).
 #[derive(Clone, Debug)]
-pub struct PolicySet {
-    top: Option<Policy>,
+pub struct PolicySet<P = Policy> {
+    top: Option<P>,
     /// Each route's policy, `None` where CORS is off.
-    routes: Vec<Option<Policy>>,
+    routes: Vec<Option<P>>,
     /// Each route's first path as written, for logs and `explain`.
     names: Vec<String>,
     matcher: Option<PathMatcher>,
@@ -210,13 +214,46 @@ impl PolicySet {
         ))
     }
 
+    /// Decides one request on `path`: pure, no allocation, work linear in
+    /// the path and the request's CORS header bytes.
+    ///
+    /// A path over [`MAX_PATH_LEN`] bytes is not matched against the routes
+    /// (which route it was meant for is not worth unbounded work): it gets
+    /// no decision, as where CORS is off, so a browser refuses it.
+    pub fn decide<'a>(&'a self, path: &[u8], request: &RequestDescriptor<'a>) -> Routed<'a> {
+        let route = self.route(path);
+        Routed {
+            route,
+            decision: self.policy(route).map(|p| p.decide(request)),
+        }
+    }
+}
+
+impl From<Policy> for PolicySet {
+    fn from(policy: Policy) -> Self {
+        PolicySet::single(policy)
+    }
+}
+
+impl<P> PolicySet<P> {
     /// A set of one policy for every path.
-    pub fn single(policy: Policy) -> Self {
+    pub fn single(policy: P) -> Self {
         PolicySet {
             top: Some(policy),
             routes: Vec::new(),
             names: Vec::new(),
             matcher: None,
+        }
+    }
+
+    /// The same routes, each policy turned into what `f` makes of it (an
+    /// adapter's prepared form).
+    pub fn map<Q>(self, mut f: impl FnMut(P) -> Q) -> PolicySet<Q> {
+        PolicySet {
+            top: self.top.map(&mut f),
+            routes: self.routes.into_iter().map(|r| r.map(&mut f)).collect(),
+            names: self.names,
+            matcher: self.matcher,
         }
     }
 
@@ -232,7 +269,7 @@ impl PolicySet {
     }
 
     /// The policy that applies on `route`, or `None` where CORS is off.
-    pub fn policy(&self, route: RouteId) -> Option<&Policy> {
+    pub fn policy(&self, route: RouteId) -> Option<&P> {
         match route {
             RouteId::Route(i) => self.routes.get(i).and_then(Option::as_ref),
             RouteId::TopLevel => self.top.as_ref(),
@@ -250,39 +287,13 @@ impl PolicySet {
     }
 
     /// Every policy of the set, the top level first, then the routes'.
-    pub fn policies(&self) -> impl Iterator<Item = &Policy> {
+    pub fn policies(&self) -> impl Iterator<Item = &P> {
         self.top.iter().chain(self.routes.iter().flatten())
     }
 
-    /// Decides one request on `path`: pure, no allocation, work linear in
-    /// the path and the request's CORS header bytes.
-    ///
-    /// A path over [`MAX_PATH_LEN`] bytes is denied
-    /// ([`Reason::PathTooLong`]) rather than matched: which route it was
-    /// meant for is not worth unbounded work.
-    pub fn decide<'a>(&'a self, path: &[u8], request: &RequestDescriptor<'a>) -> Routed<'a> {
-        let route = self.route(path);
-        let decision = match route {
-            RouteId::PathTooLong => Some(too_long(request)),
-            _ => self.policy(route).map(|p| p.decide(request)),
-        };
-        Routed { route, decision }
-    }
-}
-
-/// The denial of a request whose path is over the cap: no CORS header but
-/// a preflight's 403.
-fn too_long<'a>(request: &RequestDescriptor<'a>) -> Decision<'a> {
-    let kind = match (request.origin, request.request_method) {
-        (None, _) => Kind::NotCors,
-        (Some(_), Some(_)) if request.method == b"OPTIONS" => Kind::Preflight,
-        _ => Kind::Actual,
-    };
-    Decision {
-        kind,
-        verdict: Verdict::Denied(Denial::new(Reason::PathTooLong, b"")),
-        headers: Headers::default(),
-        preflight_status: (kind == Kind::Preflight).then_some(403),
+    /// The number of routes.
+    pub fn routes(&self) -> usize {
+        self.routes.len()
     }
 }
 

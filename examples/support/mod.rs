@@ -1,7 +1,7 @@
 //! What the `server` and `explain` examples share: the demo policy and
-//! reading a policy file.
+//! reading the policy from a file and the environment.
 
-use cors_engine::{Config, Policy, PolicyFile};
+use cors_engine::{Config, Policy, PolicyFile, PolicySet};
 
 /// The demo policy (DESIGN §5): a front end on port 3000 of this machine,
 /// with credentials.
@@ -12,31 +12,81 @@ pub const DEMO: Config = Config::new()
     .allow_credentials(true)
     .max_age(600);
 
-/// Reads and compiles a policy file (JSON when the name ends in `.json`,
-/// TOML otherwise), or says everything wrong with it.
-pub fn load(path: &str) -> Result<Policy, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
-    let file: PolicyFile = if path.ends_with(".json") {
-        serde_json::from_str(&text).map_err(|e| format!("{path}: {e}"))?
-    } else {
-        toml::from_str(&text).map_err(|e| format!("{path}: {e}"))?
-    };
-    let (set, warnings) = file
-        .compile()
-        .map_err(|errors| format!("{path}: {errors}"))?;
-    if !warnings.is_empty() {
-        eprintln!("{path}: {warnings}");
-    }
-    set.policies()
-        .next()
-        .cloned()
-        .ok_or_else(|| format!("{path}: no top-level policy"))
+/// Where the policy comes from.
+#[derive(Clone, Debug, Default)]
+pub struct Source {
+    /// A policy file (JSON when the name ends in `.json`, TOML otherwise).
+    pub path: Option<String>,
+    /// Warnings are errors.
+    pub strict: bool,
 }
 
-/// The policy at `path`, or the demo policy.
-pub fn policy(path: Option<&str>) -> Result<Policy, String> {
-    match path {
-        Some(path) => load(path),
-        None => Policy::compile(&DEMO).map_err(|e| format!("the demo policy: {e}")),
+/// A compiled policy set and what to say about it.
+pub struct Loaded {
+    pub set: PolicySet,
+    /// The warnings, one printable block (empty when there are none).
+    pub warnings: String,
+    /// One line: where the policy came from and what it holds.
+    pub summary: String,
+}
+
+impl Source {
+    /// Reads, overrides from `CORS_*` variables and compiles the policy, or
+    /// says everything wrong with it. With neither a file nor a `CORS_*`
+    /// variable, the demo policy applies.
+    pub fn load(&self) -> Result<Loaded, String> {
+        let env: Vec<(String, String)> = std::env::vars()
+            .filter(|(k, _)| k.starts_with("CORS_"))
+            .collect();
+        let (file, origin) = match &self.path {
+            Some(path) => (read(path)?, path.clone()),
+            None if !env.is_empty() => (PolicyFile::default(), "the environment".to_owned()),
+            None => return demo(self.strict),
+        };
+        let from = if env.is_empty() || self.path.is_none() {
+            origin
+        } else {
+            format!("{origin} and the environment")
+        };
+        let file = file.with_env(env).strict(self.strict);
+        let (set, warnings) = file.compile().map_err(|e| format!("{from}: {e}"))?;
+        Ok(Loaded {
+            summary: format!(
+                "policy from {from}: {} route{}, {} warning{}",
+                set.routes(),
+                if set.routes() == 1 { "" } else { "s" },
+                warnings.len(),
+                if warnings.len() == 1 { "" } else { "s" },
+            ),
+            warnings: if warnings.is_empty() {
+                String::new()
+            } else {
+                format!("{from}: {warnings}")
+            },
+            set,
+        })
     }
+}
+
+fn read(path: &str) -> Result<PolicyFile, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+    if path.ends_with(".json") {
+        serde_json::from_str(&text).map_err(|e| format!("{path}: {e}"))
+    } else {
+        PolicyFile::from_toml(&text).map_err(|e| format!("{path}: {e}"))
+    }
+}
+
+fn demo(strict: bool) -> Result<Loaded, String> {
+    let (policy, warnings) = Policy::compile_with_warnings(&DEMO.strict(strict))
+        .map_err(|e| format!("the demo policy: {e}"))?;
+    Ok(Loaded {
+        set: PolicySet::single(policy),
+        warnings: if warnings.is_empty() {
+            String::new()
+        } else {
+            format!("the demo policy: {warnings}")
+        },
+        summary: "policy: the embedded demo policy".to_owned(),
+    })
 }

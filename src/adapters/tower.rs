@@ -61,8 +61,10 @@ use ::http::{HeaderMap, Request, Response, StatusCode};
 use tower_layer::Layer;
 use tower_service::Service;
 
+use arc_swap::ArcSwap;
+
 use crate::http::{preflight_status, Cors, CorsHeaders, RequestHeaders};
-use crate::{Decision, Policy};
+use crate::{Decision, Policy, PolicySet};
 
 type Hook = dyn Fn(&RequestHead<'_>, &Decision<'_>) + Send + Sync;
 
@@ -78,15 +80,19 @@ pub struct RequestHead<'a> {
     pub headers: &'a ::http::HeaderMap,
 }
 
-/// Shared between every clone of the layer and its services.
+/// Shared between every clone of the layer and its services: the current
+/// policies, each with its prepared header values, swapped as one.
 struct Shared {
-    cors: Cors,
+    set: ArcSwap<PolicySet<Cors>>,
     hook: Option<Box<Hook>>,
 }
 
-/// A [`Layer`] that applies a compiled [`Policy`] to every request.
+/// A [`Layer`] that applies a compiled [`Policy`] — or a [`PolicySet`] of
+/// per-route policies — to every request.
 ///
-/// Cloning is cheap (an `Arc`).
+/// Cloning is cheap (an `Arc`), and every clone and every service it made
+/// share the policies: [`CorsLayer::swap`] on any clone replaces them for
+/// all, atomically.
 #[derive(Clone)]
 pub struct CorsLayer {
     shared: Arc<Shared>,
@@ -95,7 +101,7 @@ pub struct CorsLayer {
 impl fmt::Debug for CorsLayer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CorsLayer")
-            .field("cors", &self.shared.cors)
+            .field("policies", &self.shared.set.load())
             .field("on_decision", &self.shared.hook.is_some())
             .finish()
     }
@@ -108,14 +114,36 @@ impl From<Policy> for CorsLayer {
 }
 
 impl CorsLayer {
-    /// A layer deciding with `policy`.
-    pub fn new(policy: Policy) -> Self {
+    /// A layer deciding with `policies`: one [`Policy`] for every path, or
+    /// a [`PolicySet`] whose routes the request's path selects (a route
+    /// with CORS off, or no route and no top-level policy, passes the
+    /// request to the inner service untouched, preflights included).
+    pub fn new(policies: impl Into<PolicySet>) -> Self {
         CorsLayer {
             shared: Arc::new(Shared {
-                cors: Cors::new(policy),
+                set: ArcSwap::from_pointee(prepare(policies.into())),
                 hook: None,
             }),
         }
+    }
+
+    /// Replaces the policies of this layer, its clones and every service
+    /// they made. Atomic and wait-free for requests: each request is
+    /// decided wholly by the old policies or wholly by the new ones, and a
+    /// request in flight keeps what it started with. The new policies'
+    /// header values are prepared here, before the swap.
+    ///
+    /// ```
+    /// # use cors_engine::{tower::CorsLayer, Config, Policy};
+    /// let old = Policy::compile(&Config::new().allowed_origins(&["https://a.example"])).unwrap();
+    /// let new = Policy::compile(&Config::new().allowed_origins(&["https://b.example"])).unwrap();
+    /// let layer = CorsLayer::new(old);
+    /// let handle = layer.clone(); // keep one to reload with
+    /// // … serve with `layer` …
+    /// handle.swap(new);
+    /// ```
+    pub fn swap(&self, policies: impl Into<PolicySet>) {
+        self.shared.set.store(Arc::new(prepare(policies.into())));
     }
 
     /// Calls `hook` with every request's head (method, URI, headers;
@@ -128,16 +156,15 @@ impl CorsLayer {
     {
         CorsLayer {
             shared: Arc::new(Shared {
-                cors: self.shared.cors.clone(),
+                set: ArcSwap::new(self.shared.set.load_full()),
                 hook: Some(Box::new(hook)),
             }),
         }
     }
+}
 
-    /// The policy the layer decides with.
-    pub fn policy(&self) -> &Policy {
-        self.shared.cors.policy()
-    }
+fn prepare(set: PolicySet) -> PolicySet<Cors> {
+    set.map(Cors::new)
 }
 
 impl<S> Layer<S> for CorsLayer {
@@ -182,7 +209,18 @@ where
     fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
         // `Cors::respond`'s two halves, without its `Action`: moving a
         // whole `Response` through an enum costs more than the decision.
-        let cors = &self.shared.cors;
+        // One snapshot of the policies decides the whole request.
+        let set = self.shared.set.load();
+        let Some(cors) = set.policy(set.route(request.uri().path().as_bytes())) else {
+            // CORS is off here: the application answers as if there were no
+            // layer.
+            return ResponseFuture {
+                state: State::Inner {
+                    future: self.inner.call(request),
+                    headers: None,
+                },
+            };
+        };
         let read = RequestHeaders::new(request.method(), request.headers());
         let decision = cors.policy().decide(&read.descriptor());
         if let Some(hook) = &self.shared.hook {
