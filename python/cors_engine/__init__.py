@@ -29,7 +29,7 @@ class ConfigWarning(UserWarning):
     surprise (the engine's compile warnings)."""
 
 
-def compile_policy(policy: Mapping[str, Any], *, text: bool, stacklevel: int = 2) -> Engine:
+def compile_policy(policy: Mapping[str, Any], *, text: bool, reasons: bool = False, stacklevel: int = 2) -> Engine:
     """Compiles ``policy`` (policy-file keys) into an :class:`Engine`.
 
     ``text`` selects what ``decide`` returns: ``str`` header names in their
@@ -41,7 +41,7 @@ def compile_policy(policy: Mapping[str, Any], *, text: bool, stacklevel: int = 2
         document = json.dumps(policy, allow_nan=False)
     except (TypeError, ValueError) as error:
         raise ConfigError(f"invalid CORS configuration: {error}") from None
-    engine = Engine(document, text)
+    engine = Engine(document, text, reasons)
     for message in engine.warnings:
         warnings.warn(message, ConfigWarning, stacklevel=stacklevel + 1)
     return engine

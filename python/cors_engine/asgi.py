@@ -104,21 +104,14 @@ class CORSMiddleware:
             await self.app(scope, receive, send)
             return
         try:
-            status, headers, vary, _denial = self._decide(
-                scope.get("method", ""), scope.get("headers", ()), scope.get("path", "")
-            )
-        except Exception:  # pragma: no cover - the engine does not raise on input
+            status, headers, vary, _denial = self._decide(scope["method"], scope["headers"], scope["path"])
+        except Exception:
+            # Only a scope without an HTTP scope's keys gets here: no CORS.
             await self.app(scope, receive, send)
             return
         if status is not None:
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": status,
-                    "headers": [*headers, (b"content-length", b"0")],
-                }
-            )
-            await send({"type": "http.response.body", "body": b""})
+            await send({"type": "http.response.start", "status": status, "headers": [*headers, _NO_BODY]})
+            await send(_EMPTY_BODY)
             return
         if not headers and vary is None:
             await self.app(scope, receive, send)
@@ -128,7 +121,7 @@ class CORSMiddleware:
 
         async def send_with_cors(message: Message) -> None:
             nonlocal started
-            if message["type"] == "http.response.start" and not started:
+            if not started and message["type"] == "http.response.start":
                 started = True
                 message["headers"] = _with_cors(message.get("headers", ()), headers, vary)
             await send(message)
@@ -146,27 +139,32 @@ class CORSMiddleware:
                 {
                     "type": "http.response.start",
                     "status": 500,
-                    "headers": _with_cors(
-                        [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", b"21")],
-                        headers,
-                        vary,
-                    ),
+                    "headers": _with_cors(list(_ERROR_HEADERS), headers, vary),
                 }
             )
-            await send({"type": "http.response.body", "body": b"Internal Server Error"})
+            await send({"type": "http.response.body", "body": _ERROR_BODY})
             raise
 
 
+_NO_BODY = (b"content-length", b"0")
+_EMPTY_BODY = {"type": "http.response.body", "body": b""}
+_ERROR_BODY = b"Internal Server Error"
+_ERROR_HEADERS = ((b"content-type", b"text/plain; charset=utf-8"), (b"content-length", b"21"))
+
+
 def _with_cors(app_headers: Iterable[Any], headers: tuple, vary: Optional[bytes]) -> list:
+    # A copy: an application may send the same list object every time.
     out = list(app_headers)
-    out.extend(headers)
     if vary is not None:
-        for i, (name, value) in enumerate(out):
-            if isinstance(name, bytes) and name.lower() == b"vary":
-                out[i] = (name, join_bytes_kept(bytes(value), vary))
+        # ASGI header names are lower case; the application's first `vary`
+        # line is extended in place.
+        for i, pair in enumerate(out):
+            if pair[0] == b"vary":
+                out[i] = (b"vary", join_bytes_kept(bytes(pair[1]), vary))
                 break
         else:
             out.append((b"vary", vary))
+    out.extend(headers)
     return out
 
 

@@ -68,14 +68,18 @@ fn bytes_of<'a>(object: &'a Bound<'_, PyAny>) -> Option<&'a [u8]> {
 
 /// A compiled CORS policy (or routes of policies), ready to decide.
 ///
-/// `Engine(policy_json, text)` compiles the JSON form of a policy file;
-/// `text` chooses the type of the returned header names and values: `str`
-/// with the usual capitalisation (WSGI, Django, Flask) or lower-case
-/// `bytes` (ASGI).
+/// `Engine(policy_json, text, reasons=False)` compiles the JSON form of a
+/// policy file; `text` chooses the type of the returned header names and
+/// values: `str` with the usual capitalisation (WSGI, Django, Flask) or
+/// lower-case `bytes` (ASGI); `reasons` makes `decide` return the log-safe
+/// reason of each denial.
 #[pyclass(frozen, module = "cors_engine._engine")]
 struct Engine {
     compiled: Compiled,
     text: bool,
+    /// Whether `decide` returns the reason of a denial (formatting it costs
+    /// more than the rest of a denied decision; only loggers want it).
+    reasons: bool,
     names: Vec<Py<PyAny>>,
     /// `(name, value)` tuples for values that live in the policy, keyed by
     /// the value's address and length (stable: the policy never moves).
@@ -166,8 +170,8 @@ impl Engine {
             _ => none.clone(),
         };
         let denial = match decision.denial() {
-            Some(d) => PyString::new(py, &d.to_string()).into_any(),
-            None => none,
+            Some(d) if self.reasons => PyString::new(py, &d.to_string()).into_any(),
+            _ => none,
         };
         PyTuple::new(py, [status, headers.into_any(), vary, denial])
     }
@@ -182,7 +186,8 @@ impl Engine {
 #[pymethods]
 impl Engine {
     #[new]
-    fn new(py: Python<'_>, policy_json: &str, text: bool) -> PyResult<Self> {
+    #[pyo3(signature = (policy_json, text, reasons=false))]
+    fn new(py: Python<'_>, policy_json: &str, text: bool, reasons: bool) -> PyResult<Self> {
         let compiled = core_calls::compile(policy_json).map_err(|problems| {
             let message = if problems.len() == 1 {
                 format!("invalid CORS configuration: {}", problems[0])
@@ -213,6 +218,7 @@ impl Engine {
         Ok(Engine {
             compiled,
             text,
+            reasons,
             names,
             fixed: Mutex::new(Vec::new()),
             empty: PyTuple::empty(py).unbind(),
@@ -241,7 +247,8 @@ impl Engine {
     /// `headers` a tuple of `(name, value)` to add (on a preflight, `Vary`
     /// included); `vary` the names to join into the application's `Vary`
     /// (`None` on a preflight or when there is nothing to add); `denial` the
-    /// log-safe reason of a denial, or `None`.
+    /// log-safe reason of a denial when the engine was made with `reasons`,
+    /// else `None`.
     #[pyo3(signature = (method, origin, request_method=None, request_headers=None, request_private_network=None, path=None))]
     #[allow(clippy::too_many_arguments)]
     fn decide<'py>(
@@ -323,11 +330,16 @@ impl Engine {
         if let Ok(iter) = headers.try_iter() {
             for pair in iter {
                 let Ok(pair) = pair else { continue };
-                let (name, value) = match pair.downcast::<PyTuple>() {
-                    Ok(t) if t.len() == 2 => (t.get_item(0)?, t.get_item(1)?),
-                    _ => match pair.extract::<(Bound<'py, PyAny>, Bound<'py, PyAny>)>() {
-                        Ok(p) => p,
-                        Err(_) => continue,
+                // The value is fetched only for the few names CORS reads.
+                let tuple = match pair.downcast::<PyTuple>() {
+                    Ok(t) if t.len() == 2 => Some(t),
+                    _ => None,
+                };
+                let name = match tuple {
+                    Some(t) => t.get_item(0)?,
+                    None => match pair.get_item(0) {
+                        Ok(name) if pair.len().ok() == Some(2) => name,
+                        _ => continue,
                     },
                 };
                 let Some(name_bytes) = bytes_of(&name) else { continue };
@@ -361,6 +373,13 @@ impl Engine {
                     }
                     acrh_count += 1;
                 }
+                let value = match tuple {
+                    Some(t) => t.get_item(1)?,
+                    None => match pair.get_item(1) {
+                        Ok(value) => value,
+                        Err(_) => continue,
+                    },
+                };
                 found.push((slot, value));
             }
         }
