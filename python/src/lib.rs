@@ -1,6 +1,6 @@
 //! `cors_engine._engine`: the Python face of the `cors-engine` crate.
 //!
-//! Every call into the crate is in [`core_calls`]: compiling a policy from
+//! Every call into the crate is in `core_calls`: compiling a policy from
 //! the JSON form of the policy file (so keys, defaults and error messages
 //! are the crate's own) and deciding a request. This module only converts
 //! between Python objects and bytes; it holds no CORS logic.
@@ -66,6 +66,10 @@ fn bytes_of<'a>(object: &'a Bound<'_, PyAny>) -> Option<&'a [u8]> {
     None
 }
 
+/// A cached `(name, value)` tuple: the name's index in [`NAMES`], the
+/// value's address and length, and the tuple.
+type FixedTuple = (usize, usize, usize, Py<PyTuple>);
+
 /// A compiled CORS policy (or routes of policies), ready to decide.
 ///
 /// `Engine(policy_json, text, reasons=False)` compiles the JSON form of a
@@ -83,7 +87,7 @@ struct Engine {
     names: Vec<Py<PyAny>>,
     /// `(name, value)` tuples for values that live in the policy, keyed by
     /// the value's address and length (stable: the policy never moves).
-    fixed: Mutex<Vec<(usize, usize, usize, Py<PyTuple>)>>,
+    fixed: Mutex<Vec<FixedTuple>>,
     empty: Py<PyTuple>,
 }
 
@@ -147,7 +151,15 @@ impl Engine {
     ) -> PyResult<Bound<'py, PyTuple>> {
         let none = py.None().into_bound(py);
         let Some(decision) = decision else {
-            return PyTuple::new(py, [none.clone(), self.empty.bind(py).clone().into_any(), none.clone(), none]);
+            return PyTuple::new(
+                py,
+                [
+                    none.clone(),
+                    self.empty.bind(py).clone().into_any(),
+                    none.clone(),
+                    none,
+                ],
+            );
         };
         let runs_handler = decision.runs_handler();
         let mut headers: Vec<Bound<'py, PyTuple>> = Vec::with_capacity(8);
@@ -177,7 +189,11 @@ impl Engine {
     }
 
     /// The `Vary` value alone, cached like the fixed tuples.
-    fn value_object_fixed<'py>(&self, py: Python<'py>, value: &[u8]) -> PyResult<Bound<'py, PyAny>> {
+    fn value_object_fixed<'py>(
+        &self,
+        py: Python<'py>,
+        value: &[u8],
+    ) -> PyResult<Bound<'py, PyAny>> {
         let tuple = self.header(py, HeaderName::Vary, value, &[], &[])?;
         tuple.get_item(1)
     }
@@ -211,7 +227,9 @@ impl Engine {
                 if text {
                     PyString::new(py, n.as_str()).into_any().unbind()
                 } else {
-                    PyBytes::new(py, n.as_lowercase().as_bytes()).into_any().unbind()
+                    PyBytes::new(py, n.as_lowercase().as_bytes())
+                        .into_any()
+                        .unbind()
                 }
             })
             .collect();
@@ -342,14 +360,19 @@ impl Engine {
                         _ => continue,
                     },
                 };
-                let Some(name_bytes) = bytes_of(&name) else { continue };
+                let Some(name_bytes) = bytes_of(&name) else {
+                    continue;
+                };
                 let slot: u8 = if name_bytes.eq_ignore_ascii_case(b"origin") {
                     0
-                } else if name_bytes.len() < 29 || !name_bytes[..15].eq_ignore_ascii_case(b"access-control-") {
+                } else if name_bytes.len() < 29
+                    || !name_bytes[..15].eq_ignore_ascii_case(b"access-control-")
+                {
                     continue;
                 } else if name_bytes.eq_ignore_ascii_case(b"access-control-request-method") {
                     1
-                } else if name_bytes.eq_ignore_ascii_case(b"access-control-request-private-network") {
+                } else if name_bytes.eq_ignore_ascii_case(b"access-control-request-private-network")
+                {
                     2
                 } else if name_bytes.eq_ignore_ascii_case(b"access-control-request-headers") {
                     3
