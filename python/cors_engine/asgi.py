@@ -152,7 +152,7 @@ _ERROR_BODY = b"Internal Server Error"
 _ERROR_HEADERS = ((b"content-type", b"text/plain; charset=utf-8"), (b"content-length", b"21"))
 
 
-def _with_cors(app_headers: Iterable[Any], headers: tuple, vary: Optional[bytes]) -> list:
+def _with_cors(app_headers: Iterable[Any], headers: tuple, vary: Any) -> list:
     # A copy: an application may send the same list object every time.
     out = list(app_headers)
     if vary is not None:

@@ -86,7 +86,7 @@ class CORSMiddleware:
             return [b"Internal Server Error"]
 
 
-def add_cors(app_headers: List[Tuple[str, str]], headers: tuple, vary: Optional[str]) -> List[Tuple[str, str]]:
+def add_cors(app_headers: List[Tuple[str, str]], headers: tuple, vary: Any) -> List[Tuple[str, str]]:
     """The application's headers with the decided ones added and ``Vary`` joined."""
     app_headers = list(app_headers)
     app_headers.extend(headers)
