@@ -153,18 +153,17 @@ _ERROR_HEADERS = ((b"content-type", b"text/plain; charset=utf-8"), (b"content-le
 
 
 def _with_cors(app_headers: Iterable[Any], headers: tuple, vary: Any) -> list:
-    # A copy: an application may send the same list object every time.
-    out = list(app_headers)
+    # A new list: an application may send the same list object every time.
+    out = [*app_headers, *headers]
     if vary is not None:
         # ASGI header names are lower case; the application's first `vary`
-        # line is extended in place.
-        for i, pair in enumerate(out):
+        # line is extended in place, else ours is added.
+        for pair in out:
             if pair[0] == b"vary":
-                out[i] = (b"vary", join_bytes_kept(bytes(pair[1]), vary))
+                out[out.index(pair)] = (b"vary", join_bytes_kept(bytes(pair[1]), vary))
                 break
         else:
             out.append((b"vary", vary))
-    out.extend(headers)
     return out
 
 
