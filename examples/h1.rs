@@ -58,7 +58,9 @@ fn serve(policy: &Cors, stream: &mut TcpStream) -> io::Result<()> {
     let mut buf = [0u8; 8192];
     let mut len = 0;
     let head_len = loop {
-        let Some(left) = deadline.checked_duration_since(Instant::now()).filter(|d| !d.is_zero())
+        let Some(left) = deadline
+            .checked_duration_since(Instant::now())
+            .filter(|d| !d.is_zero())
         else {
             return stream.write_all(
                 b"HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
@@ -67,7 +69,12 @@ fn serve(policy: &Cors, stream: &mut TcpStream) -> io::Result<()> {
         stream.set_read_timeout(Some(left))?;
         let n = match stream.read(&mut buf[len..]) {
             Ok(n) => n,
-            Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                ) =>
+            {
                 continue
             }
             Err(e) => return Err(e),

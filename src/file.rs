@@ -29,7 +29,7 @@ use crate::Config;
 ///
 /// let text = r#"
 /// allowed_origins = ["https://app.example.com", "https://*.example.org"]
-/// allowed_methods = ["GET", "POST", "PUT"]
+/// allowed_methods = ["PUT", "DELETE"]
 /// allowed_headers = ["authorization", "content-type"]
 /// exposed_headers = ["x-total-count"]
 /// allow_credentials = true
@@ -480,9 +480,10 @@ impl PolicyFile {
     ///     ("PATH", "/usr/bin"),
     /// ];
     /// let file = PolicyFile::default().with_env(env.map(|(k, v)| (k.into(), v.into())));
-    /// let (set, warnings) = file.compile()?;
+    /// // The errors borrow `file`: make them a message to leave `main`.
+    /// let (set, warnings) = file.compile().map_err(|errors| errors.to_string())?;
     /// # let _ = (set, warnings);
-    /// # Ok::<(), cors_engine::ConfigErrors<'static>>(())
+    /// # Ok::<(), String>(())
     /// ```
     pub fn with_env(mut self, vars: impl IntoIterator<Item = (String, String)>) -> Self {
         let known: Vec<&'static str> = policy_keys().chain([TOP_ONLY[0]]).map(|(k, _)| k).collect();

@@ -8,6 +8,7 @@
 use alloc::boxed::Box;
 use alloc::format;
 use alloc::string::String;
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 
 use regex_automata::dfa::{dense, Automaton, StartKind};
@@ -128,7 +129,9 @@ pub struct PolicySet<P = Policy> {
     routes: Vec<Option<P>>,
     /// Each route's first path as written, for logs and `explain`.
     names: Vec<String>,
-    matcher: Option<PathMatcher>,
+    /// Shared, so that an adapter's copies of the set route identically
+    /// without copying the automaton.
+    matcher: Option<Arc<PathMatcher>>,
 }
 
 impl PolicySet {
@@ -186,7 +189,7 @@ impl PolicySet {
             None
         } else {
             match PathMatcher::new(&patterns) {
-                Ok(m) => Some(m),
+                Ok(m) => Some(Arc::new(m)),
                 Err(problem) => {
                     report.report(Field::Paths, Value::Whole, problem);
                     None
@@ -254,6 +257,18 @@ impl<P> PolicySet<P> {
             routes: self.routes.into_iter().map(|r| r.map(&mut f)).collect(),
             names: self.names,
             matcher: self.matcher,
+        }
+    }
+
+    /// The same routes over what `f` makes of each policy, borrowing them:
+    /// an adapter's per-thread copies of its prepared values.
+    #[cfg(feature = "actix")]
+    pub(crate) fn map_ref<Q>(&self, mut f: impl FnMut(&P) -> Q) -> PolicySet<Q> {
+        PolicySet {
+            top: self.top.as_ref().map(&mut f),
+            routes: self.routes.iter().map(|r| r.as_ref().map(&mut f)).collect(),
+            names: self.names.clone(),
+            matcher: self.matcher.clone(),
         }
     }
 

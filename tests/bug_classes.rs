@@ -451,17 +451,23 @@ fn scheme_is_part_of_the_origin() {
 ///
 /// Here `null` is denied unless `allow_null_origin(true)`, is a
 /// configuration error in the origin list, and never matches a pattern or a
-/// regex — not even `.*`.
+/// regex — not even `.*` (which, with credentials, does not even compile).
 #[test]
 fn null_origin_is_never_reflected_by_default() {
-    let policy = compile(
-        &Config::new()
-            .allowed_origins(&["https://app.example.com", "https://*.example.com"])
-            .allowed_origin_regexes(&[".*", "n.*", "null"])
-            .allowed_methods(&["PUT"])
-            .allow_credentials(true)
-            .max_age(60),
+    let broad = Config::new()
+        .allowed_origins(&["https://app.example.com", "https://*.example.com"])
+        .allowed_origin_regexes(&[".*", "n.*", "null"])
+        .allowed_methods(&["PUT"])
+        .max_age(60);
+    assert_eq!(
+        problems(&broad.allow_credentials(true)),
+        [(
+            Field::AllowedOriginRegexes,
+            Value::Str(".*"),
+            Problem::RegexTooBroad
+        )]
     );
+    let policy = compile(&broad);
     let d = policy.decide(&actual(b"null"));
     assert_denied_actual(&d, Reason::OriginNotAllowed);
     let p = policy.decide(&preflight(b"null", b"PUT", &[]));
@@ -580,8 +586,8 @@ fn every_requested_header_must_be_allowed() {
     }
 
     // The header wildcard never covers `authorization` (Fetch: `*` in
-    // `Access-Control-Allow-Headers` does not), and a literal `*` name is
-    // not echoed.
+    // `Access-Control-Allow-Headers` does not); a literal `*` name is a
+    // name the wildcard covers (§3.4), but never smuggles `authorization`.
     let any = compile(
         &Config::new()
             .allowed_origins(&["https://app.example.com"])
@@ -591,7 +597,14 @@ fn every_requested_header_must_be_allowed() {
     assert_denied_preflight(&d, Reason::HeaderNotAllowed, VARY_PREFLIGHT);
     assert_eq!(d.denial().map(|x| x.value()), Some(&b"authorization"[..]));
     let d = any.decide(&preflight(o, b"GET", &[b"x-anything, *"]));
+    assert!(d.is_allowed(), "{d}");
+    assert_eq!(
+        get(&d, HeaderName::AllowHeaders),
+        Some(&b"x-anything, *"[..])
+    );
+    let d = any.decide(&preflight(o, b"GET", &[b"*, authorization"]));
     assert_denied_preflight(&d, Reason::HeaderNotAllowed, VARY_PREFLIGHT);
+    assert_eq!(d.denial().map(|x| x.value()), Some(&b"authorization"[..]));
     let named = compile(
         &Config::new()
             .allowed_origins(&["https://app.example.com"])
@@ -656,17 +669,15 @@ fn no_cors_header_leaks_on_denial() {
         VARY_PREFLIGHT_PN,
     );
 
-    // Private network denied by a policy that does not opt in.
+    // Private network asked of a policy that does not opt in: decided on
+    // the CORS checks alone (§3.4), so a rejected origin still leaks
+    // nothing, ACAPN included.
     let no_pn = compile(&credentialed_config().allow_private_network(false));
     let pn = RequestDescriptor::new(b"OPTIONS")
-        .origin(good)
+        .origin(bad)
         .request_method(b"PUT")
         .request_private_network(b"true");
-    assert_denied_preflight(
-        &no_pn.decide(&pn),
-        Reason::PrivateNetworkNotAllowed,
-        VARY_PREFLIGHT,
-    );
+    assert_denied_preflight(&no_pn.decide(&pn), Reason::OriginNotAllowed, VARY_PREFLIGHT);
 
     // And the allowed counterparts do carry the headers, so the checks
     // above cannot pass by the engine never emitting anything.
@@ -742,10 +753,15 @@ fn private_network_access_is_opt_in_and_varied_on() {
     let d = on.decide(&actual(o).request_private_network(b"true"));
     assert_eq!(get(&d, HeaderName::AllowPrivateNetwork), None, "{d}");
 
-    // A policy that did not opt in: denied, with only `Vary` (which does not
-    // mention a header the policy never looks at).
+    // A policy that did not opt in: decided on the CORS checks alone, no
+    // ACAPN (the browser decides), and `Vary` does not mention a header the
+    // policy never looks at (§3.4).
     let d = off.decide(&asked(b"true"));
-    assert_denied_preflight(&d, Reason::PrivateNetworkNotAllowed, VARY_PREFLIGHT);
+    assert!(d.is_allowed(), "{d}");
+    assert_eq!(d.preflight_status(), Some(204), "{d}");
+    assert_eq!(get(&d, HeaderName::AllowOrigin), Some(&o[..]), "{d}");
+    assert_eq!(get(&d, HeaderName::AllowPrivateNetwork), None, "{d}");
+    assert_eq!(d.headers().vary(), Some(VARY_PREFLIGHT));
     let d = off.decide(&preflight(o, b"PUT", &[]));
     assert!(d.is_allowed(), "{d}");
     assert_eq!(get(&d, HeaderName::AllowPrivateNetwork), None, "{d}");
@@ -765,10 +781,10 @@ fn private_network_access_is_opt_in_and_varied_on() {
 /// forbade it, rs/cors#197 showed the `h*` bypass).
 ///
 /// Here any-origin (or expose-all) with credentials is a configuration
-/// error, `*` is never emitted next to `Access-Control-Allow-Credentials`,
-/// and a literal `*` request method or header name is never echoed (with
-/// credentials the browser would read it as a name, without them as a
-/// wildcard broader than what was asked).
+/// error, and `*` is never emitted next to `Access-Control-Allow-Credentials`
+/// except as the echo of a request method or header literally named `*`
+/// (§3.4, WPT `cors-preflight-star`): with credentials the browser reads the
+/// echo as that name, which is exactly what was asked.
 #[test]
 fn wildcard_never_meets_credentials() {
     let found = problems(
@@ -801,7 +817,7 @@ fn wildcard_never_meets_credentials() {
     assert_not_echoed(&d, b"evil");
 
     // Credentialed policy with wildcard methods and headers: echo names,
-    // never `*`, and refuse a literal `*` method or header.
+    // never a `*` that was not asked for.
     let cred = compile(
         &Config::new()
             .allowed_origins(&["https://app.example.com"])
@@ -820,13 +836,25 @@ fn wildcard_never_meets_credentials() {
             assert!(!h.value.contains(&b'*'), "{d}: {} is {:?}", h.name, h.value);
         }
     }
-    for (policy, vary) in [(&cred, VARY_PREFLIGHT), (&any, VARY_PREFLIGHT_ANY_ORIGIN)] {
+    // A literal `*` is echoed as asked, never widened: ACAO stays the
+    // origin under credentials.
+    for (policy, acao, acac) in [(&cred, &o[..], Some(&b"true"[..])), (&any, &b"*"[..], None)] {
         let d = policy.decide(&preflight(o, b"*", &[]));
-        assert_denied_preflight(&d, Reason::MethodNotAllowed, vary);
+        assert!(d.is_allowed(), "{d}");
+        assert_eq!(get(&d, HeaderName::AllowOrigin), Some(acao), "{d}");
+        assert_eq!(get(&d, HeaderName::AllowCredentials), acac, "{d}");
+        assert_eq!(get(&d, HeaderName::AllowMethods), Some(&b"*"[..]), "{d}");
+        assert_eq!(get(&d, HeaderName::AllowHeaders), None, "{d}");
         let d = policy.decide(&preflight(o, b"PUT", &[b"*"]));
-        assert_eq!(reason(&d), Reason::HeaderNotAllowed, "{d}");
-        assert_eq!(get(&d, HeaderName::AllowHeaders), None);
+        assert_eq!(get(&d, HeaderName::AllowMethods), Some(&b"PUT"[..]), "{d}");
+        assert_eq!(get(&d, HeaderName::AllowHeaders), Some(&b"*"[..]), "{d}");
         let d = policy.decide(&preflight(o, b"PUT", &[b"x-a, *"]));
+        assert_eq!(
+            get(&d, HeaderName::AllowHeaders),
+            Some(&b"x-a, *"[..]),
+            "{d}"
+        );
+        let d = policy.decide(&preflight(o, b"PUT", &[b"*, authorization"]));
         assert_eq!(reason(&d), Reason::HeaderNotAllowed, "{d}");
     }
 }

@@ -190,7 +190,7 @@ fn request_table_through_h1() {
         let result = response_head(&decision).and_then(|head| {
             let got = observe(&head, decision.runs_handler())?;
             case.expect.check(&got)?;
-            check_invariants(&got).map_err(|e| format!("invariant: {e}"))
+            check_invariants(&case.request, &got).map_err(|e| format!("invariant: {e}"))
         });
         if let Err(e) = result {
             failures.push(format!(
@@ -232,7 +232,7 @@ fn unrepresentable_requests_still_write_clean_blocks() {
         let head = response_head(&decision).unwrap_or_else(|e| panic!("[{}] {e}", case.name));
         let got = observe(&head, decision.runs_handler())
             .unwrap_or_else(|e| panic!("[{}] {e}", case.name));
-        check_invariants(&got).unwrap_or_else(|e| panic!("[{}] {e}", case.name));
+        check_invariants(&case.request, &got).unwrap_or_else(|e| panic!("[{}] {e}", case.name));
     }
     println!("h1: {ran} unrepresentable cases written cleanly");
 }

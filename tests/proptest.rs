@@ -752,7 +752,8 @@ proptest! {
         }
     }
 
-    /// 2b. Never `*` in ACAO or ACEH together with ACAC.
+    /// 2b. Never `*` in ACAO or ACEH together with ACAC; in ACAM or ACAH
+    /// only as the echo of a method or header literally named `*`.
     #[test]
     fn never_wildcard_with_credentials((p, requests) in scenario()) {
         let policy = compile(&p);
@@ -762,12 +763,19 @@ proptest! {
                 prop_assert_eq!(acac, &Bytes::from("true"));
                 prop_assert_ne!(value(&got, HeaderName::AllowOrigin), Some(&Bytes::from("*")));
                 prop_assert_ne!(value(&got, HeaderName::ExposeHeaders), Some(&Bytes::from("*")));
-                // DESIGN §3.4: not in ACAM/ACAH either, not even as an
-                // echo of a request for the literal name `*`.
-                prop_assert_ne!(value(&got, HeaderName::AllowMethods), Some(&Bytes::from("*")));
+                // DESIGN §3.4 (WPT `cors-preflight-star`): a literal `*`
+                // is echoed as the name it is, never added.
+                let is_star = |b: &[u8]| model::trim_ows(b) == b"*".to_vec();
+                if value(&got, HeaderName::AllowMethods) == Some(&Bytes::from("*")) {
+                    prop_assert_eq!(r.acrm.as_ref(), Some(&Bytes::from("*")), "{:?}", got);
+                }
+                let asked_star = r
+                    .acrh
+                    .iter()
+                    .any(|line| model::split_commas(&line.0).iter().any(|e| is_star(e)));
                 for acah in values(&got, HeaderName::AllowHeaders) {
                     for element in model::split_commas(&acah.0) {
-                        prop_assert_ne!(model::trim_ows(&element), b"*".to_vec(), "{:?}", got);
+                        prop_assert!(!is_star(&element) || asked_star, "{:?}", got);
                     }
                 }
             }
@@ -905,6 +913,323 @@ proptest! {
                     msg
                 );
             }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The static answer, the literal `*`, and the policy file
+// ---------------------------------------------------------------------------
+
+/// An any-origin policy (the static answer of §3.2) and requests of which
+/// about half carry no `Origin`.
+fn any_origin_scenario() -> impl Strategy<Value = (PolicySpec, Vec<RequestSpec>)> {
+    policy_strategy()
+        .prop_map(|mut p| {
+            p.origins = strings(&["*"]);
+            p.regexes.clear();
+            p.allow_null = false;
+            p.credentials = false;
+            p
+        })
+        .prop_flat_map(|p| {
+            let request = (request_strategy(&p), any::<bool>()).prop_map(|(mut r, drop)| {
+                if drop {
+                    r.origin = None;
+                }
+                r
+            });
+            (Just(p), vec(request, 1..8))
+        })
+}
+
+/// ACRH lines made of names around the literal `*`.
+fn star_acrh() -> impl Strategy<Value = Vec<Bytes>> {
+    let line = select(
+        &[
+            "*",
+            " * ",
+            "x-a, *",
+            "*,x-a",
+            "*, authorization",
+            "Authorization,*",
+            "content-type",
+            "x-a",
+            "",
+        ][..],
+    )
+    .prop_map(Bytes::from);
+    vec(line, 0..3)
+}
+
+/// Whether `name` (a trimmed ACRH element) is allowed by `p`, written
+/// directly from §3.4: `*` in the policy covers every name but
+/// `authorization`, the literal name `*` included.
+fn header_allowed_by(p: &PolicySpec, name: &[u8]) -> bool {
+    let listed = p
+        .headers
+        .iter()
+        .any(|h| h != "*" && h.as_bytes().eq_ignore_ascii_case(name));
+    let any = p.headers.iter().any(|h| h == "*");
+    listed || (any && !name.eq_ignore_ascii_case(b"authorization"))
+}
+
+proptest! {
+    #![proptest_config(config_cases())]
+
+    /// 3a. The static answer (§3.2): an any-origin policy sends ACAO `*`
+    /// (and ACEH when configured) on every allowed response but a
+    /// preflight's, requests without `Origin` included, and never varies
+    /// on `Origin`; the engine agrees with the model throughout.
+    #[test]
+    fn static_answer_on_every_response((p, requests) in any_origin_scenario()) {
+        let policy = compile(&p);
+        for r in &requests {
+            let got = run(&policy, r);
+            prop_assert_eq!(&got.outcome, &model::decide(&p, r), "request {:?}", r);
+            for v in values(&got, HeaderName::Vary) {
+                prop_assert!(!v.0.starts_with(b"Origin"), "{:?}", got);
+            }
+            if got.outcome.kind != Kind::Preflight {
+                prop_assert!(got.outcome.allowed, "{:?}", got);
+                prop_assert_eq!(value(&got, HeaderName::AllowOrigin), Some(&Bytes::from("*")));
+                let expose = (!p.exposed.is_empty()).then(|| Bytes::from(p.exposed.join(", ").as_str()));
+                prop_assert_eq!(value(&got, HeaderName::ExposeHeaders), expose.as_ref());
+            }
+            if r.origin.is_none() {
+                prop_assert_eq!(got.outcome.kind, Kind::NotCors);
+                prop_assert_eq!(value(&got, HeaderName::AllowMethods), None);
+                prop_assert_eq!(value(&got, HeaderName::AllowPrivateNetwork), None);
+            }
+        }
+    }
+
+    /// 3b. A method or header literally named `*` (§3.4) is allowed exactly
+    /// when the policy's wildcard covers it, with or without credentials,
+    /// and echoed as asked; ACRPN without permission changes nothing.
+    #[test]
+    fn literal_star_is_covered_by_the_wildcards(
+        p in policy_strategy(),
+        acrm in select(&["*", "PUT", "GET", "PURGE"][..]),
+        acrh in star_acrh(),
+        acrpn in any::<bool>(),
+    ) {
+        let mut p = p;
+        p.origins = strings(&["https://app.example.com"]);
+        p.regexes.clear();
+        if p.exposed.iter().any(|e| e == "*") {
+            p.exposed.clear();
+        }
+        let mut r = preflight("https://app.example.com", acrm, &[]);
+        r.acrh = acrh;
+        r.acrpn = acrpn.then(|| Bytes::from("true"));
+        let got = run(&compile(&p), &r);
+        prop_assert_eq!(&got.outcome, &model::decide(&p, &r), "request {:?}", r);
+
+        let method_ok = ["GET", "HEAD", "POST"].contains(&acrm)
+            || p.methods.iter().any(|m| m == "*" || m == acrm);
+        let headers_ok = r.acrh.iter().all(|line| {
+            model::split_commas(&line.0)
+                .iter()
+                .map(|e| model::trim_ows(e))
+                .filter(|e| !e.is_empty())
+                .all(|e| header_allowed_by(&p, &e))
+        });
+        prop_assert_eq!(got.outcome.allowed, method_ok && headers_ok, "{:?} {:?}", p, got);
+        if got.outcome.allowed {
+            prop_assert_eq!(value(&got, HeaderName::AllowMethods), Some(&Bytes::from(acrm)));
+            let echoed: Vec<Bytes> = r
+                .acrh
+                .iter()
+                .map(|l| Bytes(model::trim_ows(&l.0)))
+                .filter(|l| !l.0.is_empty())
+                .collect();
+            let acah: Vec<Bytes> = values(&got, HeaderName::AllowHeaders).into_iter().cloned().collect();
+            prop_assert_eq!(acah, echoed);
+            let acapn = value(&got, HeaderName::AllowPrivateNetwork).is_some();
+            prop_assert_eq!(acapn, acrpn && p.private_network);
+        }
+    }
+}
+
+/// The generators do reach what changed: without these counts, a property
+/// could pass by never meeting a request without `Origin` under an
+/// any-origin policy, a literal `*`, or ACRPN under a policy without it.
+#[test]
+fn generated_scenarios_reach_the_changed_behaviour() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+
+    let mut runner = TestRunner::deterministic();
+    let strategy = scenario();
+    let is_star = |line: &Bytes| {
+        model::split_commas(&line.0)
+            .iter()
+            .any(|e| model::trim_ows(e) == b"*")
+    };
+    let (mut static_answer, mut star_method, mut star_header, mut pn_ignored) = (0, 0, 0, 0);
+    for _ in 0..2_000 {
+        let (p, requests) = strategy.new_tree(&mut runner).unwrap().current();
+        for r in &requests {
+            let out = model::decide(&p, r);
+            if p.is_any_origin() && r.origin.is_none() {
+                static_answer += 1;
+            }
+            if out.allowed && out.kind == Kind::Preflight {
+                star_method += usize::from(r.acrm.as_ref() == Some(&Bytes::from("*")));
+                star_header += usize::from(r.acrh.iter().any(is_star));
+                pn_ignored += usize::from(
+                    !p.private_network && r.acrpn.as_ref() == Some(&Bytes::from("true")),
+                );
+            }
+        }
+    }
+    for (what, count) in [
+        ("no Origin under an any-origin policy", static_answer),
+        ("allowed literal * method", star_method),
+        ("allowed literal * header", star_header),
+        ("allowed ACRPN without private network", pn_ignored),
+    ] {
+        assert!(count >= 10, "only {count} generated requests with {what}");
+    }
+}
+
+/// Text of a policy file made of random keys (real, misspelt, unknown) and
+/// values (right and wrong types, bad values), with or without routes.
+#[cfg(feature = "toml")]
+fn policy_file_text() -> impl Strategy<Value = String> {
+    const KEYS: &[&str] = &[
+        "allowed_origins",
+        "allowed_origin_regexes",
+        "allowed_methods",
+        "allowed_headers",
+        "exposed_headers",
+        "allow_credentials",
+        "allow_null_origin",
+        "allow_private_network",
+        "max_age",
+        "preflight_success_status",
+        "strict",
+        "paths",
+        "path_regexes",
+        "cors",
+        "allowed_origin",
+        "max-age",
+        "Allowed_Methods",
+        "routes",
+    ];
+    const VALUES: &[&str] = &[
+        r#"["https://app.example.com"]"#,
+        r#"["*"]"#,
+        r#"["*", "https://a.example"]"#,
+        r#"["https://*.co.uk", "http://*.localhost:*", "http://127.000.0.1"]"#,
+        r#"['.*', '(?x)^https://a\.example\.com$ # prod', '(']"#,
+        r#"["GET", "PUT", "CONNECT", "get"]"#,
+        r#"["*", "dnt", "authorization", "bad header"]"#,
+        r#"["/api/*", "/a", "", "api", "/x*y"]"#,
+        r#"['/v[0-9]+/.*', '[']"#,
+        r#"[1, "x", true]"#,
+        "[]",
+        "true",
+        "false",
+        "0",
+        "600",
+        "200",
+        "-1",
+        "70000",
+        "18446744073709551615",
+        "1.5",
+        r#""https://a.example""#,
+        r#""""#,
+        "{ a = 1 }",
+        r#"[[ "nested" ]]"#,
+        "1979-05-27T07:32:00Z",
+    ];
+    let key = prop_oneof![
+        8 => select(KEYS).prop_map(str::to_string),
+        1 => "[a-z_]{1,12}",
+    ];
+    let value = prop_oneof![
+        8 => select(VALUES).prop_map(str::to_string),
+        1 => "[ -~]{0,16}".prop_map(|s| format!("{:?}", s)),
+    ];
+    let line = (key, value).prop_map(|(k, v)| format!("{k} = {v}"));
+    let table = vec(line, 0..6).prop_map(|lines| lines.join("\n"));
+    (table.clone(), vec(table, 0..3)).prop_map(|(top, routes)| {
+        let mut text = top;
+        for r in routes {
+            text.push_str("\n\n[[routes]]\n");
+            text.push_str(&r);
+        }
+        text.push('\n');
+        text
+    })
+}
+
+#[cfg(feature = "toml")]
+proptest! {
+    #![proptest_config(config_cases())]
+
+    /// 4a. Any policy file made of random keys and values either compiles
+    /// (with warnings) or reports errors — never panics; every problem is
+    /// displayed, and a position, when given, is inside the text. What
+    /// compiles decides requests on any path.
+    #[test]
+    fn policy_file_compiles_or_reports(text in policy_file_text(), path in "/[ -~]{0,20}") {
+        use cors_engine::{PolicyFile, RequestDescriptor};
+
+        let lines = u32::try_from(text.lines().count()).unwrap() + 1;
+        let in_text = |e: &cors_engine::ConfigError<'_>| {
+            e.position().is_none_or(|(line, column)| line >= 1 && line <= lines && column >= 1)
+        };
+        let file = match PolicyFile::from_toml(&text) {
+            Ok(file) => file,
+            Err(errors) => {
+                // Not TOML (a key given twice, say): one error, the whole file.
+                prop_assert_eq!(errors.len(), 1);
+                prop_assert!(!errors.to_string().is_empty());
+                return Ok(());
+            }
+        };
+        match file.compile() {
+            Ok((set, warnings)) => {
+                for w in &warnings {
+                    prop_assert!(in_text(w), "{} in\n{}", w, text);
+                    prop_assert!(!w.to_string().is_empty());
+                }
+                for request in [
+                    RequestDescriptor::new(b"GET"),
+                    RequestDescriptor::new(b"GET").origin(b"https://app.example.com"),
+                    RequestDescriptor::new(b"OPTIONS")
+                        .origin(b"https://x.invalid")
+                        .request_method(b"*")
+                        .request_headers(&[b"*, dnt"]),
+                ] {
+                    let _ = set.decide(path.as_bytes(), &request);
+                    let _ = set.decide(b"/api/x", &request);
+                }
+            }
+            Err(errors) => {
+                prop_assert!(errors.len() >= 1);
+                prop_assert_eq!(errors.iter().count(), errors.len());
+                for e in &errors {
+                    prop_assert!(in_text(e), "{} in\n{}", e, text);
+                    prop_assert!(!e.to_string().is_empty());
+                }
+            }
+        }
+    }
+
+    /// 4b. Arbitrary text (and JSON of random keys) never panics a reader.
+    #[test]
+    fn policy_file_reads_arbitrary_text(text in "\\PC{0,200}") {
+        use cors_engine::PolicyFile;
+
+        if let Ok(file) = PolicyFile::from_toml(&text) {
+            let _ = file.compile().map(|(_, w)| w.len());
+        }
+        if let Ok(file) = serde_json::from_str::<PolicyFile>(&text) {
+            let _ = file.compile().map(|(_, w)| w.len());
         }
     }
 }

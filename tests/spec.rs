@@ -1,14 +1,15 @@
 //! Runs the shared spec table (`tests/common/spec.rs`) through the core:
-//! `Policy::compile` + `Policy::decide`, and the configuration-error table
-//! through `Policy::compile`.
+//! `Policy::compile` + `Policy::decide`, the configuration-error table
+//! through `Policy::compile` and the warning table through
+//! `Policy::compile_with_warnings` (and `strict`).
 
 mod common;
 
 use std::collections::{HashMap, HashSet};
 
 use common::spec::{
-    check_invariants, problem_matches, Case, Observed, Outcome, CASES, CONFIG_CASES, POLICIES,
-    VALID_EDGE_CONFIGS,
+    check_invariants, problem_matches, Case, ConfigCase, ExpectedProblem, Observed, Outcome, CASES,
+    CONFIG_CASES, POLICIES, VALID_EDGE_CONFIGS, WARNING_CASES,
 };
 use cors_engine::{ConfigError, Decision, Policy, Value, Verdict};
 
@@ -49,7 +50,7 @@ fn run_case(policies: &HashMap<&'static str, Policy>, case: &Case) -> Result<(),
     if let Err(e) = case.expect.check(&got) {
         problems.push(e);
     }
-    if let Err(e) = check_invariants(&got) {
+    if let Err(e) = check_invariants(&case.request, &got) {
         problems.push(format!("invariant: {e}"));
     }
     // §3.10: a denial explains itself in one log-safe line.
@@ -84,9 +85,10 @@ fn table_is_large_and_names_are_unique() {
         assert!(seen.insert(c.name), "duplicate case name {}", c.name);
     }
     let mut seen = HashSet::new();
-    for c in CONFIG_CASES {
+    for c in CONFIG_CASES.iter().chain(WARNING_CASES) {
         assert!(seen.insert(c.name), "duplicate config case name {}", c.name);
     }
+    assert!(WARNING_CASES.len() >= 8, "only {}", WARNING_CASES.len());
     for p in POLICIES {
         assert!(
             CASES.iter().any(|c| std::ptr::eq(c.policy, *p)),
@@ -153,58 +155,79 @@ fn display_names_field_and_value(e: &ConfigError<'_>) -> Result<(), String> {
     }
 }
 
+/// Compares reported problems with the expected ones (order-free, nothing
+/// missing, nothing extra) and checks each is displayed with its field and
+/// value and listed in `summary`.
+fn compare_problems<'e>(
+    expected: &[ExpectedProblem],
+    got: Vec<&ConfigError<'e>>,
+    len: usize,
+    summary: &str,
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    if len != got.len() {
+        problems.push(format!("len() {len} but {} listed", got.len()));
+    }
+    let mut unmatched: Vec<&ConfigError<'_>> = got.clone();
+    for (field, value, problem) in expected {
+        let hit = unmatched.iter().position(|e| {
+            e.field() == *field && e.value() == *value && problem_matches(problem, e.problem())
+        });
+        match hit {
+            Some(i) => {
+                unmatched.remove(i);
+            }
+            None => problems.push(format!("missing ({field:?}, {value:?}, {problem:?})")),
+        }
+    }
+    for e in unmatched {
+        problems.push(format!(
+            "unexpected ({:?}, {:?}, {:?})",
+            e.field(),
+            e.value(),
+            e.problem()
+        ));
+    }
+    // §3.9: each problem names the field and the value; the summary lists
+    // them all.
+    for e in &got {
+        if let Err(m) = display_names_field_and_value(e) {
+            problems.push(m);
+        }
+        if !summary.contains(&e.to_string()) {
+            problems.push(format!("summary does not list `{e}`"));
+        }
+    }
+    problems
+}
+
+fn report(table: &str, failures: Vec<String>, total: usize) {
+    assert!(
+        failures.is_empty(),
+        "{} of {total} {table} cases failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
 #[test]
 fn config_error_table_through_core() {
     let mut failures = Vec::new();
     for case in CONFIG_CASES {
-        let errors = match Policy::compile(&case.config) {
+        let errors = match Policy::compile_with_warnings(&case.config) {
             Ok(_) => {
                 failures.push(format!("[{}] compiled, expected errors", case.name));
                 continue;
             }
             Err(errors) => errors,
         };
-        let got: Vec<&ConfigError<'_>> = errors.iter().collect();
-        let mut problems = Vec::new();
-        if errors.len() != got.len() {
-            problems.push(format!(
-                "len() {} but {} errors listed",
-                errors.len(),
-                got.len()
-            ));
-        }
-        // Every expected problem reported, and nothing else (order-free).
-        let mut unmatched: Vec<&ConfigError<'_>> = got.clone();
-        for (field, value, problem) in case.problems {
-            let hit = unmatched.iter().position(|e| {
-                e.field() == *field && e.value() == *value && problem_matches(problem, e.problem())
-            });
-            match hit {
-                Some(i) => {
-                    unmatched.remove(i);
-                }
-                None => problems.push(format!("missing ({field:?}, {value:?}, {problem:?})")),
-            }
-        }
-        for e in unmatched {
-            problems.push(format!(
-                "unexpected ({:?}, {:?}, {:?})",
-                e.field(),
-                e.value(),
-                e.problem()
-            ));
-        }
-        // §3.9: each problem names the field and the value; the summary
-        // lists them all.
         let summary = errors.to_string();
-        for e in &got {
-            if let Err(m) = display_names_field_and_value(e) {
-                problems.push(m);
-            }
-            if !summary.contains(&e.to_string()) {
-                problems.push(format!("summary does not list `{e}`"));
-            }
-        }
+        let problems = compare_problems(
+            case.problems,
+            errors.iter().collect(),
+            errors.len(),
+            &summary,
+        );
         if !problems.is_empty() {
             failures.push(format!(
                 "[{}]\n    {}\n    reported:\n{summary}",
@@ -213,13 +236,62 @@ fn config_error_table_through_core() {
             ));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {} config cases failed:\n{}",
-        failures.len(),
-        CONFIG_CASES.len(),
-        failures.join("\n")
-    );
+    report("config", failures, CONFIG_CASES.len());
+}
+
+fn warning_case(case: &ConfigCase) -> Vec<String> {
+    let mut out = Vec::new();
+    match Policy::compile_with_warnings(&case.config) {
+        Err(errors) => out.push(format!("did not compile:\n{errors}")),
+        Ok((_, warnings)) => {
+            let summary = warnings.to_string();
+            assert!(!warnings.is_empty(), "[{}] no warning", case.name);
+            for p in compare_problems(
+                case.problems,
+                warnings.iter().collect(),
+                warnings.len(),
+                &summary,
+            ) {
+                out.push(format!("warnings: {p}"));
+            }
+            if !summary.contains("warning") {
+                out.push(format!("summary does not say `warning`: {summary}"));
+            }
+        }
+    }
+    // `strict(true)`: the very same problems, as errors.
+    match Policy::compile_with_warnings(&case.config.strict(true)) {
+        Ok(_) => out.push("compiled under strict(true)".to_string()),
+        Err(errors) => {
+            let summary = errors.to_string();
+            for p in compare_problems(
+                case.problems,
+                errors.iter().collect(),
+                errors.len(),
+                &summary,
+            ) {
+                out.push(format!("strict: {p}"));
+            }
+        }
+    }
+    // `compile` keeps the policy and drops the warnings.
+    if Policy::compile(&case.config).is_err() {
+        out.push("Policy::compile failed".to_string());
+    }
+    out
+}
+
+#[test]
+fn warning_table_through_core() {
+    let failures: Vec<String> = WARNING_CASES
+        .iter()
+        .filter_map(|case| {
+            let problems = warning_case(case);
+            (!problems.is_empty())
+                .then(|| format!("[{}]\n    {}", case.name, problems.join("\n    ")))
+        })
+        .collect();
+    report("warning", failures, WARNING_CASES.len());
 }
 
 #[test]
@@ -239,10 +311,15 @@ fn all_problems_reported_at_once() {
 }
 
 #[test]
-fn valid_edge_configs_compile() {
+fn valid_edge_configs_compile_without_warnings() {
     for (name, config) in VALID_EDGE_CONFIGS {
-        if let Err(e) = Policy::compile(config) {
-            panic!("[{name}] should compile: {e}");
+        match Policy::compile_with_warnings(config) {
+            Err(e) => panic!("[{name}] should compile: {e}"),
+            Ok((_, warnings)) => assert!(warnings.is_empty(), "[{name}] {warnings}"),
+        }
+        // Nothing to warn about, so nothing for strict mode to refuse.
+        if let Err(e) = Policy::compile(&config.strict(true)) {
+            panic!("[{name}] should compile strictly: {e}");
         }
     }
 }

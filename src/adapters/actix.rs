@@ -130,7 +130,8 @@ use pin_project_lite::pin_project;
 use crate::decision::Headers;
 use crate::limits::MAX_REQUEST_HEADER_LINES;
 use crate::token::trim_ows;
-use crate::{Decision, Policy, RequestDescriptor, SingleHeader};
+use crate::{Decision, Policy, PolicySet, RequestDescriptor, SingleHeader};
+use arc_swap::ArcSwap;
 
 /// The function [`Cors::on_decision`] takes.
 type Hook = fn(&ServiceRequest, &Decision<'_>);
@@ -149,24 +150,23 @@ const STAR: HeaderValue = HeaderValue::from_static("*");
 /// enough for it to deny.
 const ACRH_LINES: usize = MAX_REQUEST_HEADER_LINES + 1;
 
-/// actix-web middleware applying a compiled [`Policy`] (see the
-/// [module documentation](self)).
+/// actix-web middleware applying a compiled [`Policy`] — or a
+/// [`PolicySet`] of per-route policies, chosen by the request's path — (see
+/// the [module documentation](self)).
 ///
-/// Cloning is cheap (the policy and its ready header values are shared
-/// behind an [`Arc`]), which is what
-/// [`HttpServer::new`](actix_web::HttpServer::new) needs: one clone per
-/// worker.
+/// Cloning is cheap (the policies are shared behind an [`Arc`]), which is
+/// what [`HttpServer::new`](actix_web::HttpServer::new) needs: one clone per
+/// worker. [`Cors::swap`] on any clone replaces the policies for all of
+/// them, atomically.
 #[derive(Clone)]
 pub struct Cors {
     shared: Arc<Shared>,
     hook: Option<Hook>,
 }
 
-/// What every worker shares: the policy, and the header values that are the
-/// same for every request, converted once.
+/// What every worker shares: the current policies, swapped as one.
 struct Shared {
-    policy: Policy,
-    values: Values,
+    set: ArcSwap<PolicySet>,
 }
 
 /// The header values that do not come from the request. `true` and `*` are
@@ -180,11 +180,20 @@ struct Values {
 }
 
 impl Values {
+    /// One policy's values, with bytes of this worker's own: cloning a
+    /// value increments its reference count, and one count shared by every
+    /// worker would be contended between their cores.
     fn new(policy: &Policy) -> Self {
         let fixed = policy.fixed_values();
         // Compiled values are valid header text; one refused would only be
         // converted per request instead.
-        let copied = |v: &[u8]| HeaderValue::from_bytes(v).ok();
+        let copied = |v: &[u8]| {
+            let v = HeaderValue::from_bytes(v).ok()?;
+            // The first clone of new bytes allocates their shared count:
+            // done here, once, instead of in the first request.
+            drop(v.clone());
+            Some(v)
+        };
         // `Vary` values are the crate's constants: a value that points at
         // them is cloned without touching a reference count.
         let constant =
@@ -196,23 +205,20 @@ impl Values {
             vary_preflight: constant(fixed.vary_preflight),
         }
     }
+}
 
-    /// The values for one worker, with bytes of their own: cloning a
-    /// value increments its reference count, and one count shared by every
-    /// worker would be contended between their cores.
-    fn for_worker(&self) -> Self {
-        let own = |v: &Option<HeaderValue>| {
-            let v = HeaderValue::from_bytes(v.as_ref()?.as_bytes()).ok()?;
-            // The first clone of new bytes allocates their shared count:
-            // done here, once, instead of in the first request.
-            drop(v.clone());
-            Some(v)
-        };
-        Values {
-            max_age: own(&self.max_age),
-            expose: own(&self.expose),
-            vary_simple: self.vary_simple.clone(),
-            vary_preflight: self.vary_preflight.clone(),
+/// A worker's view of the policies: the set it last saw and its own copies
+/// of that set's header values, rebuilt when a swap replaces the set.
+struct Worker {
+    set: Arc<PolicySet>,
+    values: PolicySet<Values>,
+}
+
+impl Worker {
+    fn new(set: Arc<PolicySet>) -> Self {
+        Worker {
+            values: set.map_ref(Values::new),
+            set,
         }
     }
 }
@@ -224,13 +230,24 @@ impl From<Policy> for Cors {
 }
 
 impl Cors {
-    /// Middleware applying `policy`.
-    pub fn new(policy: Policy) -> Self {
-        let values = Values::new(&policy);
+    /// Middleware applying `policies`: one [`Policy`] for every path, or a
+    /// [`PolicySet`] (a route with CORS off, or no route and no top-level
+    /// policy, passes the request to the application untouched).
+    pub fn new(policies: impl Into<PolicySet>) -> Self {
         Cors {
-            shared: Arc::new(Shared { policy, values }),
+            shared: Arc::new(Shared {
+                set: ArcSwap::from_pointee(policies.into()),
+            }),
             hook: None,
         }
+    }
+
+    /// Replaces the policies of this middleware and every clone, in every
+    /// worker. Atomic and wait-free for requests: each is decided wholly by
+    /// the old or wholly by the new policies; a worker prepares its header
+    /// values for the new ones on its first request after the swap.
+    pub fn swap(&self, policies: impl Into<PolicySet>) {
+        self.shared.set.store(Arc::new(policies.into()));
     }
 
     /// Calls `hook` with every request and its decision, before the
@@ -280,8 +297,8 @@ where
     fn new_transform(&self, service: S) -> Self::Future {
         ready(Ok(CorsMiddleware {
             service,
+            worker: RefCell::new(Worker::new(self.shared.set.load_full())),
             shared: Arc::clone(&self.shared),
-            values: self.shared.values.for_worker(),
             hook: self.hook,
         }))
     }
@@ -291,8 +308,9 @@ where
 pub struct CorsMiddleware<S> {
     service: S,
     shared: Arc<Shared>,
-    /// This worker's copies of `shared.values`.
-    values: Values,
+    /// This worker's copies of the current policies' header values (a
+    /// worker serves one request at a time on its thread).
+    worker: RefCell<Worker>,
     hook: Option<Hook>,
 }
 
@@ -368,6 +386,24 @@ where
     actix_web::dev::forward_ready!(service);
 
     fn call(&self, request: ServiceRequest) -> Self::Future {
+        // One snapshot of the policies decides the whole request.
+        let set = self.shared.set.load();
+        let mut worker = self.worker.borrow_mut();
+        if !Arc::ptr_eq(&worker.set, &set) {
+            *worker = Worker::new(Arc::clone(&set));
+        }
+        let route = set.route(request.path().as_bytes());
+        let (Some(policy), Some(values)) = (set.policy(route), worker.values.policy(route)) else {
+            // CORS is off here: the application answers as if there were
+            // no middleware.
+            drop(worker);
+            return CorsFuture {
+                state: State::Inner {
+                    future: self.service.call(request),
+                    forward: None,
+                },
+            };
+        };
         let read = Read::new(request.headers());
         // Filled only when there are lines: most requests have none.
         let acrh: [&[u8]; ACRH_LINES];
@@ -389,7 +425,7 @@ where
             request_private_network: read.private_network.map(HeaderValue::as_bytes),
             repeated: read.repeated,
         };
-        let decision = self.shared.policy.decide(&descriptor);
+        let decision = policy.decide(&descriptor);
         if let Some(hook) = self.hook {
             hook(&request, &decision);
         }
@@ -398,7 +434,8 @@ where
         // visit every possible header.
         let state = match decision.preflight_status {
             None => {
-                let forward = self.forward(&decision.headers, &read);
+                let forward = forward(values, &decision.headers, &read);
+                drop(worker);
                 State::Inner {
                     future: self.service.call(request),
                     forward: Some(forward),
@@ -407,7 +444,7 @@ where
             Some(status) => {
                 let status = StatusCode::from_u16(status).unwrap_or(StatusCode::FORBIDDEN);
                 let mut response = HttpResponse::new(status);
-                self.preflight_headers(response.headers_mut(), &decision.headers, &read);
+                preflight_headers(values, response.headers_mut(), &decision.headers, &read);
                 let (request, _payload) = request.into_parts();
                 State::Answered {
                     response: Some(ServiceResponse::new(request, response).map_into_right_body()),
@@ -418,52 +455,50 @@ where
     }
 }
 
-impl<S> CorsMiddleware<S> {
-    /// What to add to the application's response.
-    fn forward(&self, h: &Headers<'_>, read: &Read<'_>) -> Forward {
-        Forward {
-            allow_origin: h.allow_origin.and_then(|v| allow_origin(v, read)),
-            allow_credentials: h.allow_credentials,
-            expose: h.expose_headers.and_then(|v| kept(v, &self.values.expose)),
-            vary: h.vary.and_then(|v| kept(v, &self.values.vary_simple)),
+/// What to add to the application's response.
+fn forward(values: &Values, h: &Headers<'_>, read: &Read<'_>) -> Forward {
+    Forward {
+        allow_origin: h.allow_origin.and_then(|v| allow_origin(v, read)),
+        allow_credentials: h.allow_credentials,
+        expose: h.expose_headers.and_then(|v| kept(v, &values.expose)),
+        vary: h.vary.and_then(|v| kept(v, &values.vary_simple)),
+    }
+}
+
+/// A preflight's headers, in the response's new map. It is empty, so each
+/// is appended: `insert` would also move out a replaced value.
+fn preflight_headers(values: &Values, map: &mut HeaderMap, h: &Headers<'_>, read: &Read<'_>) {
+    if let Some(v) = h.allow_origin.and_then(|v| allow_origin(v, read)) {
+        map.append(header::ACCESS_CONTROL_ALLOW_ORIGIN, v);
+    }
+    if h.allow_credentials {
+        map.append(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, TRUE);
+    }
+    if let Some(v) = h.allow_methods.and_then(|v| echo(v, read.request_method)) {
+        map.append(header::ACCESS_CONTROL_ALLOW_METHODS, v);
+    }
+    // One line per non-empty requested line, as `Headers::iter` gives
+    // them; the core decided on `read.lines`, in order.
+    for (i, line) in h.allow_headers.iter().enumerate() {
+        let line = trim_ows(line);
+        if line.is_empty() {
+            continue;
+        }
+        if let Some(v) = echo(line, read.lines.get(i)) {
+            map.append(header::ACCESS_CONTROL_ALLOW_HEADERS, v);
         }
     }
-
-    /// A preflight's headers, in the response's new map. It is empty, so
-    /// each is appended: `insert` would also move out a replaced value.
-    fn preflight_headers(&self, map: &mut HeaderMap, h: &Headers<'_>, read: &Read<'_>) {
-        if let Some(v) = h.allow_origin.and_then(|v| allow_origin(v, read)) {
-            map.append(header::ACCESS_CONTROL_ALLOW_ORIGIN, v);
-        }
-        if h.allow_credentials {
-            map.append(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, TRUE);
-        }
-        if let Some(v) = h.allow_methods.and_then(|v| echo(v, read.request_method)) {
-            map.append(header::ACCESS_CONTROL_ALLOW_METHODS, v);
-        }
-        // One line per non-empty requested line, as `Headers::iter` gives
-        // them; the core decided on `read.lines`, in order.
-        for (i, line) in h.allow_headers.iter().enumerate() {
-            let line = trim_ows(line);
-            if line.is_empty() {
-                continue;
-            }
-            if let Some(v) = echo(line, read.lines.get(i)) {
-                map.append(header::ACCESS_CONTROL_ALLOW_HEADERS, v);
-            }
-        }
-        if let Some(v) = h.max_age.and_then(|v| kept(v, &self.values.max_age)) {
-            map.append(header::ACCESS_CONTROL_MAX_AGE, v);
-        }
-        if h.allow_private_network {
-            map.append(ALLOW_PRIVATE_NETWORK, TRUE);
-        }
-        if let Some(v) = h.expose_headers.and_then(|v| kept(v, &self.values.expose)) {
-            map.append(header::ACCESS_CONTROL_EXPOSE_HEADERS, v);
-        }
-        if let Some(v) = h.vary.and_then(|v| kept(v, &self.values.vary_preflight)) {
-            map.append(header::VARY, v);
-        }
+    if let Some(v) = h.max_age.and_then(|v| kept(v, &values.max_age)) {
+        map.append(header::ACCESS_CONTROL_MAX_AGE, v);
+    }
+    if h.allow_private_network {
+        map.append(ALLOW_PRIVATE_NETWORK, TRUE);
+    }
+    if let Some(v) = h.expose_headers.and_then(|v| kept(v, &values.expose)) {
+        map.append(header::ACCESS_CONTROL_EXPOSE_HEADERS, v);
+    }
+    if let Some(v) = h.vary.and_then(|v| kept(v, &values.vary_preflight)) {
+        map.append(header::VARY, v);
     }
 }
 

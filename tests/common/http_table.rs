@@ -315,7 +315,7 @@ fn run_case(case: &Case, addr: SocketAddr) -> Result<(), String> {
     if let Err(e) = case.expect.check(&got) {
         problems.push(e);
     }
-    if let Err(e) = check_invariants(&got) {
+    if let Err(e) = check_invariants(&case.request, &got) {
         problems.push(format!("invariant: {e}"));
     }
     if problems.is_empty() {
