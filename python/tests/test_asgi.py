@@ -11,7 +11,7 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 from starlette.testclient import TestClient
 
-from cors_engine import ConfigError
+from cors_engine import ConfigError, ConfigWarning
 from cors_engine.asgi import CORSMiddleware
 
 ORIGIN = "https://app.example.com"
@@ -177,7 +177,9 @@ def test_repeated_origin_is_denied():
 
 
 def test_huge_preflight_is_denied_not_slowed():
-    middleware = CORSMiddleware(_raw_app, allow_origins=[ORIGIN], allow_methods=["PUT"], allow_headers=["*"])
+    # The engine's compile warning reaches Python's warnings module.
+    with pytest.warns(ConfigWarning, match="authorization"):
+        middleware = CORSMiddleware(_raw_app, allow_origins=[ORIGIN], allow_methods=["PUT"], allow_headers=["*"])
     headers = [(b"origin", ORIGIN.encode()), (b"access-control-request-method", b"PUT")]
     headers += [(b"access-control-request-headers", b"," * 8192)] * 50
     start = _run_raw(middleware, "OPTIONS", headers)
@@ -215,3 +217,11 @@ def test_routes_choose_the_policy_by_path():
     assert acao("/publicity", b"https://other.example") is None
     assert acao("/internal", ORIGIN.encode()) is None
     assert acao("/api", ORIGIN.encode()) == ORIGIN.encode()
+
+
+def test_strict_turns_warnings_into_errors():
+    policy = {"allowed_origins": [ORIGIN], "allowed_methods": ["GET", "PUT"], "strict": True}
+    with pytest.raises(ConfigError, match="GET"):
+        CORSMiddleware(_raw_app, policy=policy)
+    with pytest.warns(ConfigWarning, match="GET"):
+        CORSMiddleware(_raw_app, policy={**policy, "strict": False})
