@@ -7,6 +7,7 @@ takes policy-file keys directly (routes included).
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Awaitable, Callable, Iterable, Mapping, MutableMapping, Optional, Sequence
 
 from . import ConfigError, compile_policy
@@ -81,6 +82,7 @@ class CORSMiddleware:
         *,
         preflight_success_status: int = 204,
         policy: Optional[Mapping[str, Any]] = None,
+        log_denials: bool = False,
     ) -> None:
         self.app = app
         if policy is None:
@@ -95,8 +97,11 @@ class CORSMiddleware:
                 allow_private_network,
                 preflight_success_status,
             )
-        self.engine = compile_policy(policy, text=False)
+        self.engine = compile_policy(policy, text=False, reasons=log_denials)
         self._decide = self.engine.decide_scope
+        # Denials are logged (their reasons escaped by the engine) only
+        # when asked: formatting a reason costs more than deciding.
+        self._log = logging.getLogger("cors_engine") if log_denials else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -110,9 +115,15 @@ class CORSMiddleware:
             await self.app(scope, receive, send)
             return
         if status is not None:
-            await send({"type": "http.response.start", "status": status, "headers": [*headers, _NO_BODY]})
+            # A 204 carries no Content-Length (RFC 9110 §8.6); 200 and 403 say 0.
+            preflight = [*headers] if status == 204 else [*headers, _NO_BODY]
+            await send({"type": "http.response.start", "status": status, "headers": preflight})
             await send(_EMPTY_BODY)
+            if self._log is not None and _denial is not None:
+                self._log.info("CORS denied %s %s: %s", scope["method"], scope["path"], _denial)
             return
+        if self._log is not None and _denial is not None:
+            self._log.info("CORS denied %s %s: %s", scope["method"], scope["path"], _denial)
         if not headers and vary is None:
             await self.app(scope, receive, send)
             return

@@ -10,6 +10,7 @@ one) stop the server at start-up with every problem listed.
 
 from __future__ import annotations
 
+import logging
 import re
 import warnings
 from typing import Any, Awaitable, Callable, Optional, Union
@@ -46,6 +47,7 @@ _KNOWN = {
     "CORS_ALLOW_PRIVATE_NETWORK",
     "CORS_URLS_REGEX",
     "CORS_POLICY",
+    "CORS_LOG_DENIALS",
 }
 
 
@@ -131,8 +133,12 @@ class CorsMiddleware:
         ],
     ) -> None:
         self.get_response = get_response
-        self.engine = compile_policy(policy_from_settings(), text=True)
+        log_denials = bool(getattr(settings, "CORS_LOG_DENIALS", False))
+        self.engine = compile_policy(policy_from_settings(), text=True, reasons=log_denials)
         self._decide = self.engine.decide
+        # Denials are logged (their reasons escaped by the engine) only
+        # when asked (setting CORS_LOG_DENIALS): formatting costs.
+        self._log = logging.getLogger("cors_engine") if log_denials else None
         self.async_mode = iscoroutinefunction(get_response)
         if self.async_mode:
             markcoroutinefunction(self)
@@ -157,7 +163,7 @@ class CorsMiddleware:
 
     def _decide_request(self, request: HttpRequest) -> tuple:
         meta = request.META
-        return self._decide(
+        answer = self._decide(
             request.method or "",
             meta.get("HTTP_ORIGIN"),
             meta.get("HTTP_ACCESS_CONTROL_REQUEST_METHOD"),
@@ -165,11 +171,16 @@ class CorsMiddleware:
             meta.get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK"),
             request.path_info,
         )
+        if answer[3] is not None and self._log is not None:
+            self._log.info("CORS denied %s %s: %s", request.method, request.path_info, answer[3])
+        return answer
 
 
 def _preflight(status: int, headers: tuple) -> HttpResponse:
     response = HttpResponse(status=status)
-    response["Content-Length"] = "0"
+    # A 204 carries no Content-Length (RFC 9110 §8.6); 200 and 403 say 0.
+    if status != 204:
+        response["Content-Length"] = "0"
     _set_headers(response, headers)
     return response
 

@@ -7,6 +7,7 @@ keyword arguments.
 
 from __future__ import annotations
 
+import logging
 import sys
 import traceback
 from http import HTTPStatus
@@ -35,17 +36,22 @@ class CORSMiddleware:
     value (denied) rather than as a repetition.
     """
 
-    def __init__(self, app: WSGIApp, policy: Optional[Mapping[str, Any]] = None, **keys: Any) -> None:
+    def __init__(
+        self, app: WSGIApp, policy: Optional[Mapping[str, Any]] = None, *, log_denials: bool = False, **keys: Any
+    ) -> None:
         if policy is not None and keys:
             raise TypeError("give either policy= or policy keys as arguments, not both")
         self.app = app
-        self.engine = compile_policy(policy if policy is not None else keys, text=True)
+        self.engine = compile_policy(policy if policy is not None else keys, text=True, reasons=log_denials)
         self._decide = self.engine.decide
+        # Denials are logged (their reasons escaped by the engine) only
+        # when asked: formatting a reason costs more than deciding.
+        self._log = logging.getLogger("cors_engine") if log_denials else None
 
     def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
         get = environ.get
         try:
-            status, headers, vary, _denial = self._decide(
+            status, headers, vary, denial = self._decide(
                 get("REQUEST_METHOD", ""),
                 get("HTTP_ORIGIN"),
                 get("HTTP_ACCESS_CONTROL_REQUEST_METHOD"),
@@ -55,9 +61,12 @@ class CORSMiddleware:
             )
         except Exception:  # pragma: no cover - the engine does not raise on input
             return self.app(environ, start_response)
+        if denial is not None and self._log is not None:
+            self._log.info("CORS denied %s %s: %s", get("REQUEST_METHOD", ""), get("PATH_INFO", ""), denial)
         if status is not None:
-            start_response(status_line(status), [*headers, ("Content-Length", "0")])
-            return [b""]
+            # A 204 carries no Content-Length (RFC 9110 §8.6); 200 and 403 say 0.
+            start_response(status_line(status), [*headers] if status == 204 else [*headers, ("Content-Length", "0")])
+            return []
         if not headers and vary is None:
             return self.app(environ, start_response)
 

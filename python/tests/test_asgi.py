@@ -225,3 +225,25 @@ def test_strict_turns_warnings_into_errors():
         CORSMiddleware(_raw_app, policy=policy)
     with pytest.warns(ConfigWarning, match="GET"):
         CORSMiddleware(_raw_app, policy={**policy, "strict": False})
+
+
+def test_denials_are_logged_only_when_asked(caplog):
+    quiet = CORSMiddleware(_raw_app, allow_origins=[ORIGIN])
+    loud = CORSMiddleware(_raw_app, allow_origins=[ORIGIN], log_denials=True)
+    evil = [(b"origin", b"https://evil.example\r\nX-Forged: 1")]
+    with caplog.at_level("INFO", logger="cors_engine"):
+        _run_raw(quiet, "GET", evil)
+        assert caplog.records == []
+        _run_raw(loud, "GET", evil)
+    (record,) = caplog.records
+    # The engine escapes request bytes: the log line cannot be forged.
+    assert "\\x0d\\x0a" in record.getMessage() or "\\r\\n" in record.getMessage()
+    assert "\r" not in record.getMessage()
+
+
+def test_preflight_content_length():
+    for status in (204, 200):
+        m = CORSMiddleware(_raw_app, allow_origins=[ORIGIN], allow_methods=["PUT"], preflight_success_status=status)
+        start = _run_raw(m, "OPTIONS", [(b"origin", ORIGIN.encode()), (b"access-control-request-method", b"PUT")])
+        assert start["status"] == status
+        assert (dict(start["headers"]).get(b"content-length")) == (None if status == 204 else b"0")
