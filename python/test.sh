@@ -3,7 +3,8 @@
 #   python/test.sh            (from anywhere; needs cargo and python3)
 # Creates a venv, installs maturin, pytest and the frameworks from PyPI,
 # `pip install ./python`, exports the crate's spec table, downloads the
-# Starlette and django-cors-headers sdists, and runs every Python suite.
+# Starlette, django-cors-headers and flask-cors sdists, and runs every
+# Python suite.
 # Fails on any failure; under CI=true nothing may skip, and a run that
 # collects no test fails too.
 set -euo pipefail
@@ -34,7 +35,7 @@ py="$work/venv/bin/python"
 "$py" -m pip install -q \
     'maturin>=1.5,<2' 'pytest>=8' \
     'starlette>=0.40' 'httpx>=0.27' httpx2 'anyio>=4' trio uvicorn \
-    'django>=4.2' django-cors-headers 'flask>=3' 'selenium>=4.20'
+    'django>=4.2' django-cors-headers 'flask>=3' flask-cors 'selenium>=4.20'
 "$py" -m pip install -q "$here"
 
 # The crate's shared spec table, as data (tests/common/spec.rs -> JSON),
@@ -48,9 +49,12 @@ fi
 version() { "$py" -c "import importlib.metadata as m; print(m.version('$1'))"; }
 mkdir -p "$work/sdists"
 "$py" -m pip download -q --no-binary :all: --no-deps -d "$work/sdists" \
-    "starlette==$(version starlette)" "django-cors-headers==$(version django-cors-headers)"
+    "starlette==$(version starlette)" "django-cors-headers==$(version django-cors-headers)" \
+    "flask-cors==$(version flask-cors)"
 tar -xzf "$work"/sdists/starlette-*.tar.gz -C "$work/sdists"
+tar -xzf "$work"/sdists/flask_cors-*.tar.gz -C "$work/sdists"
 starlette_src="$(echo "$work"/sdists/starlette-*/)"
+flask_cors_src="$(echo "$work"/sdists/flask_cors-*/)"
 
 export CORS_ENGINE_DJANGO_CORS_SDIST="$(echo "$work"/sdists/django_cors_headers-*.tar.gz)"
 
@@ -64,4 +68,8 @@ PYTHONPATH="$here/tests" "$py" -m pytest -q -p ci_no_skip -p no:cacheprovider \
 # list of expected differences (tests/peers/starlette_swap.py).
 (cd "$starlette_src" && PYTHONPATH="$here/tests:$here/tests/peers" "$py" -m pytest -q \
     -p ci_no_skip -p starlette_swap -p no:cacheprovider tests/middleware/test_cors.py) || status=$?
+# flask-cors' own tests of its app extension against our Flask extension
+# (its decorator tests test @cross_origin, which we do not provide).
+(cd "$flask_cors_src" && PYTHONPATH="$here/tests:$here/tests/peers" "$py" -m pytest -q \
+    -p ci_no_skip -p flask_swap -p no:cacheprovider tests/extension/test_app_extension.py) || status=$?
 exit "$status"

@@ -7,6 +7,7 @@ before Flask routes them and error responses get CORS headers too.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Mapping, Optional
 
 from . import ConfigError
@@ -36,9 +37,9 @@ def _resource_keys(options: Mapping[str, Any], where: str) -> dict[str, Any]:
         raise ConfigError(f"invalid CORS configuration: unknown option(s) {', '.join(unknown)} in {where}")
     keys: dict[str, Any] = {}
     if "origins" in options:
-        keys["allowed_origins"] = [
-            o.pattern if hasattr(o, "pattern") else o for o in as_list(options["origins"], "origins")
-        ]
+        origins, regexes = _origins(options["origins"])
+        keys["allowed_origins"] = origins
+        keys["allowed_origin_regexes"] = regexes
     if "methods" in options:
         keys["allowed_methods"] = [m.upper() for m in as_list(options["methods"], "methods")]
     if "allow_headers" in options:
@@ -72,10 +73,19 @@ def policy_for(resources: Any = None, **options: Any) -> dict[str, Any]:
     top.update(_resource_keys(options, "CORS()"))
     if resources is None:
         resources = {r"/*": {}}
-    elif isinstance(resources, str):
+    elif isinstance(resources, (str, re.Pattern)):
         resources = {resources: {}}
-    elif not isinstance(resources, Mapping):
-        resources = {r: {} for r in as_list(resources, "resources")}
+    elif isinstance(resources, Mapping):
+        pass
+    elif isinstance(resources, (list, tuple, set, frozenset)):
+        resources = {r: {} for r in resources}
+    else:
+        raise ConfigError(
+            f"invalid CORS configuration: resources must be a path regex, a list of them or a dict, not {resources!r}"
+        )
+    for pattern in resources:
+        if not isinstance(pattern, (str, re.Pattern)):
+            raise ConfigError(f"invalid CORS configuration: a resource must be a path regex, not {pattern!r}")
     # flask-cors tries the longest pattern first.
     ordered = sorted(resources.items(), key=lambda item: len(_text(item[0])), reverse=True)
     routes = []
@@ -85,6 +95,34 @@ def policy_for(resources: Any = None, **options: Any) -> dict[str, Any]:
         routes.append(route)
     # Nothing at the top level: a path matching no resource gets no CORS.
     return {"routes": routes}
+
+
+# flask-cors takes an origin for a regex when it is compiled or written with
+# regex syntax. `*` alone is left out of the hint: `*` and
+# `https://*.example.com` mean the same here as there (any origin, any
+# subdomain), and the engine reads them as such.
+_REGEX_HINTS = frozenset("\\]?$^[()+")
+
+
+def _origins(value: Any) -> tuple[list[str], list[str]]:
+    """flask-cors' ``origins`` split into origins and regexes (matched as
+    flask-cors matches them: from the start, ignoring case)."""
+    if isinstance(value, re.Pattern):
+        value = [value]
+    elif isinstance(value, (set, frozenset)):
+        value = sorted(value, key=str)
+    origins: list[str] = []
+    regexes: list[str] = []
+    for origin in value if not isinstance(value, str) else [value]:
+        if isinstance(origin, re.Pattern):
+            regexes.append(f"(?i:{prefix_match_regex(origin.pattern)})")
+        elif not isinstance(origin, str):
+            raise ConfigError(f"invalid CORS configuration: origins must hold strings or compiled regexes, not {origin!r}")
+        elif _REGEX_HINTS & set(origin) or ".*" in origin:
+            regexes.append(f"(?i:{prefix_match_regex(origin)})")
+        else:
+            origins.append(origin)
+    return origins, regexes
 
 
 def _text(pattern: Any) -> str:

@@ -1,7 +1,7 @@
 //! Every call into the `cors-engine` crate, in one place, so that following
 //! the crate's API as it grows touches this module only.
 
-use cors_engine::{Decision, PolicyFile, PolicySet, RequestDescriptor, SingleHeader};
+use cors_engine::{HeaderName, PolicyFile, PolicySet, RequestDescriptor, SingleHeader};
 
 /// A compiled policy file: the policy set (top level and routes) and what
 /// compiling had to say that does not stop it.
@@ -41,9 +41,25 @@ pub fn single_header(lower_name: &[u8]) -> Option<SingleHeader> {
     .find(|h| h.as_str().as_bytes() == lower_name)
 }
 
+/// What the extension needs of a decision.
+pub struct Answer<'a> {
+    /// Whether the application handles the request (else the preflight is
+    /// answered with `preflight_status`).
+    pub runs_handler: bool,
+    pub preflight_status: Option<u16>,
+    /// The response headers, `Vary` included.
+    pub headers: Vec<(HeaderName, &'a [u8])>,
+    /// The log-safe reason of a denial, formatted only when `reasons`.
+    pub denial: Option<String>,
+}
+
 /// Decides `request`, or `None` where CORS is off on its path (nothing is
 /// added, preflights reach the application).
-pub fn decide<'a>(compiled: &'a Compiled, request: &RequestParts<'a>) -> Option<Decision<'a>> {
+pub fn decide<'a>(
+    compiled: &'a Compiled,
+    request: &RequestParts<'a>,
+    reasons: bool,
+) -> Option<Answer<'a>> {
     let descriptor = RequestDescriptor {
         method: request.method,
         origin: request.origin,
@@ -52,7 +68,17 @@ pub fn decide<'a>(compiled: &'a Compiled, request: &RequestParts<'a>) -> Option<
         request_private_network: request.request_private_network,
         repeated: request.repeated,
     };
-    compiled.set.decide(request.path, &descriptor).decision
+    let decision = compiled.set.decide(request.path, &descriptor).decision?;
+    Some(Answer {
+        runs_handler: decision.runs_handler(),
+        preflight_status: decision.preflight_status(),
+        headers: decision
+            .headers()
+            .iter()
+            .map(|h| (h.name, h.value))
+            .collect(),
+        denial: decision.denial().filter(|_| reasons).map(|d| d.to_string()),
+    })
 }
 
 /// Compiles a policy written as the JSON form of the policy file (routes

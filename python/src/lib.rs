@@ -20,9 +20,9 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyString, PyTuple};
 
 use cors_engine::limits::MAX_REQUEST_HEADER_LINES;
-use cors_engine::{Decision, HeaderName, SingleHeader};
+use cors_engine::{HeaderName, SingleHeader};
 
-use crate::core_calls::{Compiled, RequestParts};
+use crate::core_calls::{Answer, Compiled, RequestParts};
 
 pyo3::create_exception!(
     _engine,
@@ -145,7 +145,7 @@ impl Engine {
     fn answer<'py>(
         &self,
         py: Python<'py>,
-        decision: Option<Decision<'_>>,
+        decision: Option<Answer<'_>>,
         inputs: &[&Bound<'py, PyAny>],
         input_bytes: &[&[u8]],
     ) -> PyResult<Bound<'py, PyTuple>> {
@@ -161,29 +161,29 @@ impl Engine {
                 ],
             );
         };
-        let runs_handler = decision.runs_handler();
+        let runs_handler = decision.runs_handler;
         let mut headers: Vec<Bound<'py, PyTuple>> = Vec::with_capacity(8);
         let mut vary = none.clone();
-        for h in decision.headers() {
-            if runs_handler && h.name == HeaderName::Vary {
+        for &(name, value) in &decision.headers {
+            if runs_handler && name == HeaderName::Vary {
                 // Joined with the application's own `Vary` by the caller.
-                vary = self.value_object_fixed(py, h.value)?;
+                vary = self.value_object_fixed(py, value)?;
                 continue;
             }
-            headers.push(self.header(py, h.name, h.value, inputs, input_bytes)?);
+            headers.push(self.header(py, name, value, inputs, input_bytes)?);
         }
         let headers = if headers.is_empty() {
             self.empty.bind(py).clone()
         } else {
             PyTuple::new(py, headers)?
         };
-        let status = match decision.preflight_status() {
+        let status = match decision.preflight_status {
             Some(status) if !runs_handler => status.into_pyobject(py)?.into_any(),
             _ => none.clone(),
         };
-        let denial = match decision.denial() {
-            Some(d) if self.reasons => PyString::new(py, &d.to_string()).into_any(),
-            _ => none,
+        let denial = match &decision.denial {
+            Some(d) => PyString::new(py, d).into_any(),
+            None => none,
         };
         PyTuple::new(py, [status, headers.into_any(), vary, denial])
     }
@@ -308,7 +308,7 @@ impl Engine {
             repeated: None,
             path: path.as_ref().and_then(bytes_of).unwrap_or(b""),
         };
-        let decision = core_calls::decide(&self.compiled, &parts);
+        let decision = core_calls::decide(&self.compiled, &parts, self.reasons);
         // Every request buffer, so that no value borrowed from the request
         // is ever taken for one of the policy's and cached.
         let mut inputs: Vec<&Bound<'py, PyAny>> = vec![method];
@@ -432,7 +432,7 @@ impl Engine {
             repeated,
             path: bytes_of(path).unwrap_or(b""),
         };
-        let decision = core_calls::decide(&self.compiled, &parts);
+        let decision = core_calls::decide(&self.compiled, &parts, self.reasons);
         // Every request buffer, so that no value borrowed from the request
         // is ever taken for one of the policy's and cached.
         let mut inputs: Vec<&Bound<'py, PyAny>> = vec![method];
