@@ -55,6 +55,7 @@ pub struct Config<'a, 's> {
     pub(crate) allow_private_network: bool,
     pub(crate) preflight_success_status: u16,
     pub(crate) strict: bool,
+    pub(crate) origins_from_predicate: bool,
 }
 
 impl Default for Config<'_, '_> {
@@ -79,6 +80,7 @@ impl<'a, 's> Config<'a, 's> {
             allow_private_network: false,
             preflight_success_status: 204,
             strict: false,
+            origins_from_predicate: false,
         }
     }
 
@@ -157,6 +159,17 @@ impl<'a, 's> Config<'a, 's> {
     /// [`ConfigWarnings`](crate::ConfigWarnings)).
     pub const fn strict(mut self, yes: bool) -> Self {
         self.strict = yes;
+        self
+    }
+
+    /// Says that origins beyond the lists come from application state,
+    /// through a predicate the adapter consults
+    /// ([`Policy::decide_with`](crate::Policy::decide_with),
+    /// `tower::CorsLayer::allow_origin_if`, `actix::Cors::allow_origin_if`),
+    /// so that a policy with no listed origin is not refused as allowing
+    /// none.
+    pub const fn origins_from_predicate(mut self, yes: bool) -> Self {
+        self.origins_from_predicate = yes;
         self
     }
 }

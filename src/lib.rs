@@ -213,9 +213,9 @@ pub use decision::{
 pub use error::{ConfigError, ConfigErrors, ConfigWarnings, Field, Problem, Value};
 #[cfg(feature = "serde")]
 pub use file::PolicyFile;
-pub use policy::FixedPolicy;
 #[cfg(feature = "alloc")]
 pub use policy::Policy;
+pub use policy::{FixedPolicy, OriginPredicate};
 pub use request::{RequestDescriptor, SingleHeader};
 #[cfg(feature = "alloc")]
 pub use routes::{PolicySet, Route, RouteId, Routed};

@@ -128,7 +128,11 @@ fn validate<'c>(c: &Config<'_, 'c>, report: &mut Report<'c>) -> Wildcards {
             report.report(Field::AllowedOriginRegexes, Value::Str(r), p);
         }
     }
-    if c.allowed_origins.is_empty() && c.allowed_origin_regexes.is_empty() && !c.allow_null_origin {
+    if c.allowed_origins.is_empty()
+        && c.allowed_origin_regexes.is_empty()
+        && !c.allow_null_origin
+        && !c.origins_from_predicate
+    {
         report.report(Field::AllowedOrigins, Value::Whole, Problem::NoOrigin);
     }
 
@@ -322,6 +326,10 @@ impl<B: Buf<u8>, E: Buf<Entry>> Rules<B, E> {
     }
 }
 
+/// Application state consulted for origins the static rules refuse (see
+/// [`Policy::decide_with`]).
+pub type OriginPredicate = dyn Fn(&[u8]) -> bool + Send + Sync;
+
 /// Denies a CORS request that repeated a single-valued header: which line
 /// the browser meant is ambiguous (and no browser does it).
 #[inline]
@@ -336,13 +344,17 @@ fn not_repeated<'a>(req: &RequestDescriptor<'a>) -> Result<(), Denial<'a>> {
 }
 
 impl<B: Buf<u8>, E: Buf<Entry>> Rules<B, E> {
-    pub(crate) fn decide<'a>(&'a self, req: &RequestDescriptor<'a>) -> Decision<'a> {
+    pub(crate) fn decide<'a>(
+        &'a self,
+        req: &RequestDescriptor<'a>,
+        more: Option<&OriginPredicate>,
+    ) -> Decision<'a> {
         let Some(origin) = req.origin else {
             return self.not_cors();
         };
         match req.request_method {
-            Some(method) if req.method == b"OPTIONS" => self.preflight(origin, method, req),
-            _ => self.actual(origin, req),
+            Some(method) if req.method == b"OPTIONS" => self.preflight(origin, method, req, more),
+            _ => self.actual(origin, req, more),
         }
     }
 
@@ -371,12 +383,17 @@ impl<B: Buf<u8>, E: Buf<Entry>> Rules<B, E> {
     // Kept out of line, like `preflight`: `decide` then needs no stack
     // frame, which the non-CORS path would otherwise pay for.
     #[inline(never)]
-    fn actual<'a>(&'a self, origin: &'a [u8], req: &RequestDescriptor<'a>) -> Decision<'a> {
+    fn actual<'a>(
+        &'a self,
+        origin: &'a [u8],
+        req: &RequestDescriptor<'a>,
+        more: Option<&OriginPredicate>,
+    ) -> Decision<'a> {
         let mut headers = Headers {
             vary: self.vary_simple,
             ..Headers::default()
         };
-        let verdict = match not_repeated(req).and_then(|()| self.allow_origin(origin)) {
+        let verdict = match not_repeated(req).and_then(|()| self.allow_origin(origin, more)) {
             Ok(acao) => {
                 headers.allow_origin = Some(acao);
                 headers.allow_credentials = self.credentials;
@@ -399,12 +416,13 @@ impl<B: Buf<u8>, E: Buf<Entry>> Rules<B, E> {
         origin: &'a [u8],
         method: &'a [u8],
         req: &RequestDescriptor<'a>,
+        more: Option<&OriginPredicate>,
     ) -> Decision<'a> {
         let mut headers = Headers {
             vary: Some(self.vary_preflight),
             ..Headers::default()
         };
-        let (verdict, status) = match self.check_preflight(origin, method, req) {
+        let (verdict, status) = match self.check_preflight(origin, method, req, more) {
             Ok((acao, private_network)) => {
                 headers.allow_origin = Some(acao);
                 headers.allow_credentials = self.credentials;
@@ -432,9 +450,10 @@ impl<B: Buf<u8>, E: Buf<Entry>> Rules<B, E> {
         origin: &'a [u8],
         method: &'a [u8],
         req: &RequestDescriptor<'a>,
+        more: Option<&OriginPredicate>,
     ) -> Result<(&'a [u8], bool), Denial<'a>> {
         not_repeated(req)?;
-        let acao = self.allow_origin(origin)?;
+        let acao = self.allow_origin(origin, more)?;
         if method.len() > MAX_METHOD_LEN || !is_token(method) {
             return Err(Denial::new(Reason::MethodMalformed, method));
         }
@@ -459,7 +478,11 @@ impl<B: Buf<u8>, E: Buf<Entry>> Rules<B, E> {
 
     /// The `Access-Control-Allow-Origin` value for `origin`, or why not.
     #[inline]
-    fn allow_origin<'a>(&'a self, origin: &'a [u8]) -> Result<&'a [u8], Denial<'a>> {
+    fn allow_origin<'a>(
+        &'a self,
+        origin: &'a [u8],
+        more: Option<&OriginPredicate>,
+    ) -> Result<&'a [u8], Denial<'a>> {
         if self.any_origin {
             return Ok(b"*");
         }
@@ -468,7 +491,11 @@ impl<B: Buf<u8>, E: Buf<Entry>> Rules<B, E> {
             Err(Shape::TooLong) => return Err(Denial::new(Reason::OriginTooLong, origin)),
             Err(_) => return Err(Denial::new(Reason::OriginMalformed, origin)),
         };
-        if self.origin_allowed(&probe) {
+        // The predicate comes after every static rule, and never sees
+        // `null`: that is allowed by `allow_null_origin` or not at all.
+        let allowed = self.origin_allowed(&probe)
+            || more.is_some_and(|allow| origin != b"null" && allow(origin));
+        if allowed {
             Ok(origin)
         } else {
             Err(Denial::new(Reason::OriginNotAllowed, origin))
@@ -612,7 +639,35 @@ impl Policy {
     /// [`limits`](crate::limits).
     #[inline]
     pub fn decide<'a>(&'a self, request: &RequestDescriptor<'a>) -> Decision<'a> {
-        self.rules.decide(request)
+        self.rules.decide(request, None)
+    }
+
+    /// [`Policy::decide`], asking `allow` about an origin the policy's own
+    /// rules refuse: origins that live in application state (tenants in a
+    /// database, a cache of them). An origin it allows is echoed like an
+    /// exact match. It never sees a malformed or over-long origin, nor
+    /// `null`, and an any-origin policy never asks it. Keep it fast and
+    /// free of I/O: it runs on every request from an unlisted origin.
+    ///
+    /// ```
+    /// use cors_engine::{Config, Policy, RequestDescriptor};
+    ///
+    /// let policy = Policy::compile(
+    ///     &Config::new().origins_from_predicate(true).allow_credentials(true),
+    /// )?;
+    /// let tenants = ["https://acme.example"];
+    /// let allow = |origin: &[u8]| tenants.iter().any(|t| t.as_bytes() == origin);
+    /// let request = RequestDescriptor::new(b"GET").origin(b"https://acme.example");
+    /// assert!(policy.decide_with(&request, &allow).is_allowed());
+    /// # Ok::<(), cors_engine::ConfigErrors<'static>>(())
+    /// ```
+    #[inline]
+    pub fn decide_with<'a>(
+        &'a self,
+        request: &RequestDescriptor<'a>,
+        allow: &OriginPredicate,
+    ) -> Decision<'a> {
+        self.rules.decide(request, Some(allow))
     }
 
     /// The header values that are the same for every request, for adapters
@@ -683,6 +738,6 @@ impl<const BYTES: usize, const ENTRIES: usize> FixedPolicy<BYTES, ENTRIES> {
     /// Decides one request; see [`Policy::decide`](crate::Policy).
     #[inline]
     pub fn decide<'a>(&'a self, request: &RequestDescriptor<'a>) -> Decision<'a> {
-        self.rules.decide(request)
+        self.rules.decide(request, None)
     }
 }

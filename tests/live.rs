@@ -124,7 +124,7 @@ fn swap_under_load(addr: SocketAddr, swap: impl Fn(PolicySet)) -> [usize; 2] {
     for i in 0..SWAPS {
         swap(if i % 2 == 0 { b.clone() } else { a.clone() });
         // A pause between swaps lets requests land on each policy.
-        std::thread::sleep(Duration::from_micros(200));
+        std::thread::sleep(Duration::from_millis(1));
     }
     done.store(true, Ordering::Relaxed);
     let mut total = [0, 0];

@@ -2,7 +2,7 @@
 //! single `listening on` line with the real port, exit code 2 with every
 //! problem, the application's headers, one escaped log line per request,
 //! and service that survives bad input.
-#![cfg(all(feature = "tower", feature = "serde"))]
+#![cfg(all(feature = "tower", feature = "toml"))]
 
 mod common;
 
@@ -23,7 +23,7 @@ fn server_binary() -> PathBuf {
         .get_or_init(|| {
             let status = Command::new(env!("CARGO"))
                 .args(["build", "--quiet", "--example", "server", "--features"])
-                .arg("tower,serde")
+                .arg("tower,toml")
                 .current_dir(env!("CARGO_MANIFEST_DIR"))
                 .status()
                 .expect("cargo runs");
@@ -52,9 +52,12 @@ impl Drop for Server {
 
 impl Server {
     fn start(args: &[&str]) -> Server {
-        let mut child = Command::new(server_binary())
-            .args(["--addr", "127.0.0.1:0"])
-            .args(args)
+        Server::start_with_env(args, &[])
+    }
+
+    /// Starts the server with only `env` among `CORS_*` variables.
+    fn start_with_env(args: &[&str], env: &[(&str, &str)]) -> Server {
+        let mut child = command(args, env)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -213,13 +216,25 @@ fn a_policy_file_in_toml_or_json_is_used() {
     }
 }
 
+/// The server command, its environment free of the caller's `CORS_*`
+/// variables but for `env`.
+fn command(args: &[&str], env: &[(&str, &str)]) -> Command {
+    let mut command = Command::new(server_binary());
+    command.args(["--addr", "127.0.0.1:0"]).args(args);
+    for (name, _) in std::env::vars().filter(|(k, _)| k.starts_with("CORS_")) {
+        command.env_remove(name);
+    }
+    command.envs(env.iter().copied());
+    command
+}
+
 /// Runs the server expecting it to refuse to start; returns its stderr.
 fn refused(args: &[&str]) -> String {
-    let output = Command::new(server_binary())
-        .args(["--addr", "127.0.0.1:0"])
-        .args(args)
-        .output()
-        .expect("server runs");
+    refused_with_env(args, &[])
+}
+
+fn refused_with_env(args: &[&str], env: &[(&str, &str)]) -> String {
+    let output = command(args, env).output().expect("server runs");
     assert_eq!(output.status.code(), Some(2), "exit code 2 for {args:?}");
     assert!(output.stdout.is_empty(), "no listening line for {args:?}");
     String::from_utf8(output.stderr).unwrap()
@@ -288,4 +303,188 @@ fn bad_input_does_not_stop_the_server() {
         r.get("access-control-allow-origin"),
         Some(&b"http://localhost:3000"[..])
     );
+}
+
+/// The `Access-Control-Allow-Origin` the server answers `origin` with on `path`.
+fn acao(server: &Server, path: &str, origin: &str) -> Option<String> {
+    let response =
+        common::http_table::send_to(server.addr, b"GET", path, &[("Origin", origin.as_bytes())]);
+    response
+        .get("access-control-allow-origin")
+        .map(|v| String::from_utf8_lossy(v).into_owned())
+}
+
+/// Reads log lines until one contains `needle` (bounded by the log's own
+/// timeout per line).
+fn wait_for_log(server: &Server, needle: &str) -> String {
+    for _ in 0..200 {
+        let line = server.next_log_line();
+        if line.contains(needle) {
+            return line;
+        }
+    }
+    panic!("no log line containing {needle:?}");
+}
+
+#[test]
+fn the_environment_alone_is_the_policy_and_overrides_a_file() {
+    let server = Server::start_with_env(
+        &[],
+        &[
+            (
+                "CORS_ALLOWED_ORIGINS",
+                " https://a.example , https://b.example,",
+            ),
+            ("CORS_ALLOW_CREDENTIALS", "true"),
+            ("CORS_ALLOWED_ORIGIN", "https://typo.example"),
+        ],
+    );
+    // The unknown variable is a warning naming the likely key; the server starts.
+    let warning = wait_for_log(&server, "CORS_ALLOWED_ORIGIN\"");
+    assert!(warning.contains("CORS_ALLOWED_ORIGINS"), "{warning}");
+    assert_eq!(
+        acao(&server, "/", "https://b.example").as_deref(),
+        Some("https://b.example")
+    );
+    assert_eq!(
+        acao(&server, "/", "http://localhost:3000"),
+        None,
+        "not the demo policy"
+    );
+    drop(server);
+
+    let file = policy_file(
+        "env-over-file.toml",
+        "allowed_origins = [\"https://file.example\"]\n",
+    );
+    let server = Server::start_with_env(
+        &["--policy", file.to_str().unwrap()],
+        &[("CORS_ALLOWED_ORIGINS", "https://env.example")],
+    );
+    assert_eq!(
+        acao(&server, "/", "https://env.example").as_deref(),
+        Some("https://env.example")
+    );
+    assert_eq!(acao(&server, "/", "https://file.example"), None);
+}
+
+#[test]
+fn a_bad_environment_value_exits_2_naming_the_variable() {
+    let stderr = refused_with_env(
+        &[],
+        &[
+            ("CORS_ALLOWED_ORIGINS", "https://A.example/"),
+            ("CORS_MAX_AGE", "soon"),
+        ],
+    );
+    assert!(
+        stderr.contains("\"https://A.example/\" has a path"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("CORS_MAX_AGE"), "{stderr}");
+}
+
+#[test]
+fn strict_turns_warnings_into_errors() {
+    let file = policy_file(
+        "warned.toml",
+        "allowed_origins = [\"https://app.example\"]\nallowed_headers = [\"content-type\", \"dnt\"]\n",
+    );
+    let server = Server::start(&["--policy", file.to_str().unwrap()]);
+    let warning = wait_for_log(&server, "\"dnt\"");
+    assert!(warning.contains("line 2"), "{warning}");
+    drop(server);
+    let stderr = refused(&["--policy", file.to_str().unwrap(), "--strict"]);
+    assert!(stderr.contains("\"dnt\""), "{stderr}");
+}
+
+#[test]
+fn routes_from_the_file_pick_the_policy_by_path() {
+    let file = policy_file(
+        "routes.toml",
+        "allowed_origins = [\"https://app.example\"]\n\
+         [[routes]]\npaths = [\"/public/*\"]\nallowed_origins = [\"*\"]\n\
+         [[routes]]\npaths = [\"/internal/*\"]\ncors = false\n",
+    );
+    let server = Server::start(&["--policy", file.to_str().unwrap()]);
+    assert_eq!(
+        acao(&server, "/public/a", "https://x.example").as_deref(),
+        Some("*")
+    );
+    assert_eq!(acao(&server, "/internal/a", "https://app.example"), None);
+    assert_eq!(
+        acao(&server, "/api", "https://app.example").as_deref(),
+        Some("https://app.example")
+    );
+}
+
+#[test]
+fn the_policy_reloads_on_file_change_and_sighup_and_a_bad_file_keeps_the_old() {
+    let file = policy_file(
+        "reload.toml",
+        "allowed_origins = [\"https://one.example\"]\n",
+    );
+    let server = Server::start(&["--policy", file.to_str().unwrap()]);
+    assert!(acao(&server, "/", "https://one.example").is_some());
+
+    // A changed file is picked up and summarised in one line.
+    std::fs::write(&file, "allowed_origins = [\"https://two.example\"]\n").unwrap();
+    let line = wait_for_log(&server, "reloaded");
+    assert!(line.contains("reload.toml"), "{line}");
+    assert!(acao(&server, "/", "https://two.example").is_some());
+    assert_eq!(acao(&server, "/", "https://one.example"), None);
+
+    // A file that fails to compile keeps the old policy; every problem is logged.
+    std::fs::write(
+        &file,
+        "allowed_origins = [\"https://Three.example/\"]\nmax_age = -1\n",
+    )
+    .unwrap();
+    let line = wait_for_log(&server, "keeping the old policy");
+    assert!(line.contains("2 problems"), "{line}");
+    assert!(acao(&server, "/", "https://two.example").is_some());
+
+    // SIGHUP reloads the (fixed) file too.
+    std::fs::write(&file, "allowed_origins = [\"https://four.example\"]\n").unwrap();
+    let _ = wait_for_log(&server, "reloaded");
+    std::fs::write(&file, "allowed_origins = [\"https://five.example\"]\n").unwrap();
+    let status = Command::new("kill")
+        .args(["-HUP", &server.child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+    let _ = wait_for_log(&server, "reloaded");
+    assert!(acao(&server, "/", "https://five.example").is_some());
+}
+
+#[test]
+fn a_reload_storm_never_serves_a_half_written_file() {
+    // 100 writes a second for a second, each a complete valid policy written
+    // in two halves; every answer must come from one whole policy.
+    let file = policy_file("storm.toml", "allowed_origins = [\"https://w0.example\"]\n");
+    let server = Server::start(&["--policy", file.to_str().unwrap()]);
+    for i in 1..=100 {
+        let text = format!("allowed_origins = [\"https://w{i}.example\"]\n");
+        let (first, second) = text.split_at(text.len() / 2);
+        std::fs::write(&file, first).unwrap();
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(&file)
+            .and_then(|mut f| std::io::Write::write_all(&mut f, second.as_bytes()))
+            .unwrap();
+        // Requests during the storm get a whole answer from some policy.
+        let response =
+            common::http_table::send(server.addr, b"GET", &[("Origin", b"https://w0.example")]);
+        assert_eq!(response.status, 200);
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    // Once the storm settles, the last file is the policy.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while acao(&server, "/", "https://w100.example").is_none() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the last policy never applied"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }

@@ -130,7 +130,7 @@ use pin_project_lite::pin_project;
 use crate::decision::Headers;
 use crate::limits::MAX_REQUEST_HEADER_LINES;
 use crate::token::trim_ows;
-use crate::{Decision, Policy, PolicySet, RequestDescriptor, SingleHeader};
+use crate::{Decision, OriginPredicate, Policy, PolicySet, RequestDescriptor, SingleHeader};
 use arc_swap::ArcSwap;
 
 /// The function [`Cors::on_decision`] takes.
@@ -162,6 +162,7 @@ const ACRH_LINES: usize = MAX_REQUEST_HEADER_LINES + 1;
 pub struct Cors {
     shared: Arc<Shared>,
     hook: Option<Hook>,
+    allow: Option<Arc<OriginPredicate>>,
 }
 
 /// What every worker shares: the current policies, swapped as one.
@@ -239,7 +240,20 @@ impl Cors {
                 set: ArcSwap::from_pointee(policies.into()),
             }),
             hook: None,
+            allow: None,
         }
+    }
+
+    /// Asks `allow` about every origin the policies' own rules refuse,
+    /// after those rules: origins that live in application state. An
+    /// origin it allows is echoed like a listed one; it never sees `null`
+    /// or a malformed origin (see [`Policy::decide_with`]).
+    pub fn allow_origin_if<F>(mut self, allow: F) -> Self
+    where
+        F: Fn(&[u8]) -> bool + Send + Sync + 'static,
+    {
+        self.allow = Some(Arc::new(allow));
+        self
     }
 
     /// Replaces the policies of this middleware and every clone, in every
@@ -300,6 +314,7 @@ where
             worker: RefCell::new(Worker::new(self.shared.set.load_full())),
             shared: Arc::clone(&self.shared),
             hook: self.hook,
+            allow: self.allow.clone(),
         }))
     }
 }
@@ -312,6 +327,7 @@ pub struct CorsMiddleware<S> {
     /// worker serves one request at a time on its thread).
     worker: RefCell<Worker>,
     hook: Option<Hook>,
+    allow: Option<Arc<OriginPredicate>>,
 }
 
 impl<S> fmt::Debug for CorsMiddleware<S> {
@@ -425,7 +441,10 @@ where
             request_private_network: read.private_network.map(HeaderValue::as_bytes),
             repeated: read.repeated,
         };
-        let decision = policy.decide(&descriptor);
+        let decision = match &self.allow {
+            None => policy.decide(&descriptor),
+            Some(allow) => policy.decide_with(&descriptor, &**allow),
+        };
         if let Some(hook) = self.hook {
             hook(&request, &decision);
         }

@@ -50,7 +50,6 @@
 //! response (growing its map at most once). A preflight response costs a
 //! new `HeaderMap` (two allocations) and the body's `Default`.
 
-use alloc::boxed::Box;
 use alloc::sync::Arc;
 use core::fmt;
 use core::future::Future;
@@ -64,7 +63,7 @@ use tower_service::Service;
 use arc_swap::ArcSwap;
 
 use crate::http::{preflight_status, Cors, CorsHeaders, RequestHeaders};
-use crate::{Decision, Policy, PolicySet};
+use crate::{Decision, OriginPredicate, Policy, PolicySet};
 
 type Hook = dyn Fn(&RequestHead<'_>, &Decision<'_>) + Send + Sync;
 
@@ -84,7 +83,8 @@ pub struct RequestHead<'a> {
 /// policies, each with its prepared header values, swapped as one.
 struct Shared {
     set: ArcSwap<PolicySet<Cors>>,
-    hook: Option<Box<Hook>>,
+    hook: Option<Arc<Hook>>,
+    allow: Option<Arc<OriginPredicate>>,
 }
 
 /// A [`Layer`] that applies a compiled [`Policy`] — or a [`PolicySet`] of
@@ -123,6 +123,7 @@ impl CorsLayer {
             shared: Arc::new(Shared {
                 set: ArcSwap::from_pointee(prepare(policies.into())),
                 hook: None,
+                allow: None,
             }),
         }
     }
@@ -154,12 +155,59 @@ impl CorsLayer {
     where
         F: Fn(&RequestHead<'_>, &Decision<'_>) + Send + Sync + 'static,
     {
+        let Shared { set, allow, .. } = self.into_shared();
         CorsLayer {
             shared: Arc::new(Shared {
-                set: ArcSwap::new(self.shared.set.load_full()),
-                hook: Some(Box::new(hook)),
+                set,
+                hook: Some(Arc::new(hook)),
+                allow,
             }),
         }
+    }
+
+    /// Asks `allow` about every origin the policies' own rules refuse,
+    /// after those rules: origins that live in application state, as
+    /// tower-http's `AllowOrigin::predicate` does. An origin it allows is
+    /// echoed like a listed one; it never sees `null` or a malformed
+    /// origin (see [`Policy::decide_with`]). A policy with no listed origin
+    /// says so with [`Config::origins_from_predicate`](crate::Config::origins_from_predicate).
+    ///
+    /// ```
+    /// use std::collections::HashSet;
+    /// use std::sync::{Arc, RwLock};
+    /// use cors_engine::{tower::CorsLayer, Config, Policy};
+    ///
+    /// let tenants: Arc<RwLock<HashSet<Vec<u8>>>> = Arc::default();
+    /// let policy = Policy::compile(&Config::new().origins_from_predicate(true))?;
+    /// let known = Arc::clone(&tenants);
+    /// let layer = CorsLayer::new(policy)
+    ///     .allow_origin_if(move |origin| known.read().is_ok_and(|t| t.contains(origin)));
+    /// tenants.write().unwrap().insert(b"https://acme.example".to_vec());
+    /// # let _ = layer;
+    /// # Ok::<(), cors_engine::ConfigErrors<'static>>(())
+    /// ```
+    pub fn allow_origin_if<F>(self, allow: F) -> Self
+    where
+        F: Fn(&[u8]) -> bool + Send + Sync + 'static,
+    {
+        let Shared { set, hook, .. } = self.into_shared();
+        CorsLayer {
+            shared: Arc::new(Shared {
+                set,
+                hook,
+                allow: Some(Arc::new(allow)),
+            }),
+        }
+    }
+
+    /// The shared state, to build a changed layer from: taken when this is
+    /// the only handle (as while building), copied otherwise.
+    fn into_shared(self) -> Shared {
+        Arc::try_unwrap(self.shared).unwrap_or_else(|shared| Shared {
+            set: ArcSwap::new(shared.set.load_full()),
+            hook: shared.hook.clone(),
+            allow: shared.allow.clone(),
+        })
     }
 }
 
@@ -222,7 +270,11 @@ where
             };
         };
         let read = RequestHeaders::new(request.method(), request.headers());
-        let decision = cors.policy().decide(&read.descriptor());
+        let descriptor = read.descriptor();
+        let decision = match &self.shared.allow {
+            None => cors.policy().decide(&descriptor),
+            Some(allow) => cors.policy().decide_with(&descriptor, &**allow),
+        };
         if let Some(hook) = &self.shared.hook {
             let head = RequestHead {
                 method: request.method(),
