@@ -1,6 +1,6 @@
 """Types of the compiled extension (src/lib.rs)."""
 
-from typing import Any, Iterable, Optional, Sequence, Union
+from typing import Any, Callable, Iterable, Optional, Sequence, Union
 
 _Value = Union[bytes, str]
 _Header = tuple[Any, Any]
@@ -26,5 +26,6 @@ class Engine:
         request_headers: Union[None, _Value, Sequence[_Value]] = None,
         request_private_network: Optional[_Value] = None,
         path: Optional[_Value] = None,
+        allow: Optional[Callable[[str], object]] = None,
     ) -> Answer: ...
     def decide_scope(self, method: _Value, headers: Iterable[Any], path: _Value) -> Answer: ...

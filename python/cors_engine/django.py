@@ -17,6 +17,7 @@ from typing import Any, Awaitable, Callable, Optional, Union
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.conf import settings
+from django.dispatch import Signal
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils.cache import patch_vary_headers
@@ -120,6 +121,25 @@ def policy_from_settings(source: Any = None) -> dict[str, Any]:
     return policy
 
 
+#: Sent with the request when a request's origin is not allowed by the
+#: settings; a receiver returning a true value allows it (django-cors-headers'
+#: ``corsheaders.signals.check_request_enabled``, which is honoured too when
+#: that package is installed). Consulted only on paths where CORS applies,
+#: only for well-formed origins the settings refuse.
+check_request_enabled = Signal()
+
+
+def _signals() -> list[Signal]:
+    signals = [check_request_enabled]
+    try:
+        from corsheaders.signals import check_request_enabled as theirs
+    except ImportError:
+        pass
+    else:
+        signals.append(theirs)
+    return signals
+
+
 class CorsMiddleware:
     """CORS for a Django project, decided by the engine (sync and async)."""
 
@@ -136,6 +156,7 @@ class CorsMiddleware:
         log_denials = bool(getattr(settings, "CORS_LOG_DENIALS", False))
         self.engine = compile_policy(policy_from_settings(), text=True, reasons=log_denials)
         self._decide = self.engine.decide
+        self._signals = _signals()
         # Denials are logged (their reasons escaped by the engine) only
         # when asked (setting CORS_LOG_DENIALS): formatting costs.
         self._log = logging.getLogger("cors_engine") if log_denials else None
@@ -163,6 +184,13 @@ class CorsMiddleware:
 
     def _decide_request(self, request: HttpRequest) -> tuple:
         meta = request.META
+        allow = None
+        if any(signal.has_listeners() for signal in self._signals):
+            signals = self._signals
+
+            def allow(origin: str) -> bool:
+                return any(value for signal in signals for _, value in signal.send(sender=None, request=request))
+
         answer = self._decide(
             request.method or "",
             meta.get("HTTP_ORIGIN"),
@@ -170,6 +198,7 @@ class CorsMiddleware:
             meta.get("HTTP_ACCESS_CONTROL_REQUEST_HEADERS"),
             meta.get("HTTP_ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK"),
             request.path_info,
+            allow,
         )
         if answer[3] is not None and self._log is not None:
             self._log.info("CORS denied %s %s: %s", request.method, request.path_info, answer[3])
@@ -204,4 +233,4 @@ def _apply(response: HttpResponseBase, headers: tuple, vary: Optional[str]) -> N
         patch_vary_headers(response, vary.split(", "))
 
 
-__all__ = ["ConfigError", "CorsMiddleware", "policy_from_settings"]
+__all__ = ["ConfigError", "CorsMiddleware", "check_request_enabled", "policy_from_settings"]

@@ -1,7 +1,9 @@
 //! Every call into the `cors-engine` crate, in one place, so that following
 //! the crate's API as it grows touches this module only.
 
-use cors_engine::{HeaderName, PolicyFile, PolicySet, RequestDescriptor, SingleHeader};
+use cors_engine::{
+    HeaderName, OriginPredicate, PolicyFile, PolicySet, RequestDescriptor, SingleHeader,
+};
 
 /// A compiled policy file: the policy set (top level and routes) and what
 /// compiling had to say that does not stop it.
@@ -54,11 +56,14 @@ pub struct Answer<'a> {
 }
 
 /// Decides `request`, or `None` where CORS is off on its path (nothing is
-/// added, preflights reach the application).
+/// added, preflights reach the application). `allow`, when given, is asked
+/// about an origin the policy's own rules refuse (application code deciding
+/// origins, as django-cors-headers' `check_request_enabled` signal does).
 pub fn decide<'a>(
     compiled: &'a Compiled,
     request: &RequestParts<'a>,
     reasons: bool,
+    allow: Option<&OriginPredicate>,
 ) -> Option<Answer<'a>> {
     let descriptor = RequestDescriptor {
         method: request.method,
@@ -68,7 +73,13 @@ pub fn decide<'a>(
         request_private_network: request.request_private_network,
         repeated: request.repeated,
     };
-    let decision = compiled.set.decide(request.path, &descriptor).decision?;
+    let decision = match allow {
+        None => compiled.set.decide(request.path, &descriptor).decision?,
+        Some(allow) => {
+            let policy = compiled.set.policy(compiled.set.route(request.path))?;
+            policy.decide_with(&descriptor, allow)
+        }
+    };
     Some(Answer {
         runs_handler: decision.runs_handler(),
         preflight_status: decision.preflight_status(),

@@ -267,7 +267,12 @@ impl Engine {
     /// (`None` on a preflight or when there is nothing to add); `denial` the
     /// log-safe reason of a denial when the engine was made with `reasons`,
     /// else `None`.
-    #[pyo3(signature = (method, origin, request_method=None, request_headers=None, request_private_network=None, path=None))]
+    ///
+    /// `allow`, when given, is called with the origin (`str`) when the
+    /// policy's own rules refuse it; a true result allows it (an exception
+    /// or a false one does not). It costs a call back into Python, on
+    /// requests from unlisted origins only.
+    #[pyo3(signature = (method, origin, request_method=None, request_headers=None, request_private_network=None, path=None, allow=None))]
     #[allow(clippy::too_many_arguments)]
     fn decide<'py>(
         &self,
@@ -278,6 +283,7 @@ impl Engine {
         request_headers: Option<Bound<'py, PyAny>>,
         request_private_network: Option<Bound<'py, PyAny>>,
         path: Option<Bound<'py, PyAny>>,
+        allow: Option<Py<PyAny>>,
     ) -> PyResult<Bound<'py, PyTuple>> {
         let mut lines_objects: Vec<Bound<'py, PyAny>> = Vec::new();
         if let Some(lines) = &request_headers {
@@ -308,7 +314,33 @@ impl Engine {
             repeated: None,
             path: path.as_ref().and_then(bytes_of).unwrap_or(b""),
         };
-        let decision = core_calls::decide(&self.compiled, &parts, self.reasons);
+        let predicate = allow.map(|callable| {
+            move |origin: &[u8]| -> bool {
+                Python::with_gil(|py| {
+                    // Origins reaching the predicate are visible ASCII.
+                    let text = String::from_utf8_lossy(origin);
+                    callable
+                        .bind(py)
+                        .call1((text.as_ref(),))
+                        .and_then(|r| r.is_truthy())
+                        .unwrap_or_else(|error| {
+                            // An exception in application code must not
+                            // escape into the request: it refuses the origin
+                            // and is reported like an unraisable error.
+                            error.write_unraisable(py, Some(callable.bind(py)));
+                            false
+                        })
+                })
+            }
+        });
+        let decision = core_calls::decide(
+            &self.compiled,
+            &parts,
+            self.reasons,
+            predicate
+                .as_ref()
+                .map(|p| p as &cors_engine::OriginPredicate),
+        );
         // Every request buffer, so that no value borrowed from the request
         // is ever taken for one of the policy's and cached.
         let mut inputs: Vec<&Bound<'py, PyAny>> = vec![method];
@@ -432,7 +464,7 @@ impl Engine {
             repeated,
             path: bytes_of(path).unwrap_or(b""),
         };
-        let decision = core_calls::decide(&self.compiled, &parts, self.reasons);
+        let decision = core_calls::decide(&self.compiled, &parts, self.reasons, None);
         // Every request buffer, so that no value borrowed from the request
         // is ever taken for one of the policy's and cached.
         let mut inputs: Vec<&Bound<'py, PyAny>> = vec![method];

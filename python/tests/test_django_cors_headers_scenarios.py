@@ -7,15 +7,14 @@ written here as our own tests: same settings, same requests. Where we
 answer differently on purpose, the scenario says so and why (DESIGN §3),
 and asserts what we do instead.
 
-Not ported: the `check_request_enabled` signal scenarios (origins decided by
-application code per request) -- not supported; the core's origin
-predicate (DESIGN §3.12) would carry it. `request._cors_enabled` (a private
-attribute of theirs) is not set.
+Not ported: `request._cors_enabled` (a private attribute of theirs) is not
+set, and a view deleting it has nothing to break.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import pathlib
 import subprocess
@@ -198,6 +197,70 @@ def test_options_empty_request_method_and_no_headers():
     # OPTIONS without CORS headers reaches the view, like theirs (a 405/404
     # from Django, not from us); the index view answers any method here.
     assert get(settings_=s, method="options").status_code == 200
+
+
+@contextlib.contextmanager
+def receiver(handler):
+    from corsheaders.signals import check_request_enabled
+
+    check_request_enabled.connect(handler)
+    try:
+        yield
+    finally:
+        check_request_enabled.disconnect(handler)
+
+
+def preflight(path="/", origin="https://example.com", settings_=None):
+    return get(path, settings_=settings_, method="options", HTTP_ORIGIN=origin, HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET")
+
+
+def test_signal_handler_that_returns_false():
+    # Differs: with no origin allowed by the settings ours refuses to start
+    # (a policy allowing nothing is an error); one listed origin keeps the
+    # scenario: the signal's "no" leaves example.com refused (403, §3.5).
+    s = {"CORS_ALLOWED_ORIGINS": ["https://other.example"]}
+    with receiver(lambda **kw: False):
+        r = preflight(settings_=s)
+    assert r.status_code == 403 and ACAO not in r
+
+
+def test_signal_handler_that_returns_true():
+    s = {"CORS_ALLOWED_ORIGINS": ["https://other.example"]}
+    with receiver(lambda **kw: True):
+        r = preflight(settings_=s)
+    assert r.status_code == 204 and r[ACAO] == "https://example.com"
+
+
+def test_signal_handler_allow_some_urls_to_everyone():
+    s = {"CORS_ALLOWED_ORIGINS": ["https://example.com"]}
+    with receiver(lambda sender, request, **kw: request.path.startswith("/api/")):
+        r = preflight("/", origin="https://example.org", settings_=s)
+        assert ACAO not in r
+        r = preflight("/api/something/", origin="https://example.org", settings_=s)
+        assert r[ACAO] == "https://example.org"
+
+
+def test_signal_called_once_during_normal_flow():
+    calls = []
+    with receiver(lambda **kw: calls.append(1) or True):
+        get(settings_={"CORS_ALLOWED_ORIGINS": ["https://example.com"]}, HTTP_ORIGIN="https://example.org")
+    assert calls == [1]
+
+
+def test_signal_is_not_asked_about_listed_origins():
+    calls = []
+    with receiver(lambda **kw: calls.append(1) or False):
+        r = get(settings_={"CORS_ALLOWED_ORIGINS": ["https://example.com"]}, HTTP_ORIGIN="https://example.com")
+    assert r[ACAO] == "https://example.com" and calls == []
+
+
+def test_a_failing_signal_handler_refuses_and_does_not_raise():
+    def broken(**kw):
+        raise RuntimeError("handler bug")
+
+    with receiver(broken):
+        r = get(settings_={"CORS_ALLOWED_ORIGINS": ["https://example.com"]}, HTTP_ORIGIN="https://example.org")
+    assert r.status_code == 200 and ACAO not in r
 
 
 def test_short_circuit_before_us_gets_no_cors():
