@@ -1,9 +1,7 @@
 //! Every call into the `cors-engine` crate, in one place, so that following
 //! the crate's API as it grows touches this module only.
 
-use cors_engine::{
-    HeaderName, OriginPredicate, PolicyFile, PolicySet, RequestDescriptor, SingleHeader,
-};
+use cors_engine::{HeaderName, PolicyFile, PolicySet, RequestDescriptor, SingleHeader};
 
 /// A compiled policy file: the policy set (top level and routes) and what
 /// compiling had to say that does not stop it.
@@ -43,6 +41,9 @@ pub fn single_header(lower_name: &[u8]) -> Option<SingleHeader> {
     .find(|h| h.as_str().as_bytes() == lower_name)
 }
 
+/// Application code asked about an origin the policy's rules refuse.
+pub type Allow = dyn Fn(&[u8]) -> bool;
+
 /// What the extension needs of a decision.
 pub struct Answer<'a> {
     /// Whether the application handles the request (else the preflight is
@@ -63,7 +64,7 @@ pub fn decide<'a>(
     compiled: &'a Compiled,
     request: &RequestParts<'a>,
     reasons: bool,
-    allow: Option<&OriginPredicate>,
+    allow: Option<&Allow>,
 ) -> Option<Answer<'a>> {
     let descriptor = RequestDescriptor {
         method: request.method,

@@ -337,9 +337,7 @@ impl Engine {
             &self.compiled,
             &parts,
             self.reasons,
-            predicate
-                .as_ref()
-                .map(|p| p as &cors_engine::OriginPredicate),
+            predicate.as_ref().map(|p| p as &core_calls::Allow),
         );
         // Every request buffer, so that no value borrowed from the request
         // is ever taken for one of the policy's and cached.
