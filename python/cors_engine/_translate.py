@@ -12,8 +12,10 @@ from typing import Any, Iterable
 NEVER_PREFLIGHTED = frozenset({"GET", "HEAD", "POST", "OPTIONS"})
 
 
-def as_list(value: Any, setting: str) -> list[str]:
-    """A setting that may be one string or an iterable of strings."""
+def as_list(value: Any, setting: str) -> Any:
+    """A setting that may be one string or an iterable of strings, as a
+    list. Anything else is passed on unchanged, so that the engine reports
+    it together with every other problem (one exception, every problem)."""
     if value is None:
         return []
     if isinstance(value, (str, bytes)):
@@ -21,15 +23,8 @@ def as_list(value: Any, setting: str) -> list[str]:
     try:
         items = list(value)
     except TypeError:
-        raise TypeError(f"{setting} must be a string or a list of strings, not {value!r}") from None
-    out = []
-    for item in items:
-        if isinstance(item, bytes):
-            item = item.decode("latin-1")
-        if not isinstance(item, str):
-            raise TypeError(f"{setting} must hold strings, not {item!r}")
-        out.append(item)
-    return out
+        return value
+    return [item.decode("latin-1") if isinstance(item, bytes) else item for item in items]
 
 
 def prefix_match_regex(pattern: str) -> str:

@@ -52,6 +52,22 @@ _KNOWN = {
 }
 
 
+_SETTING_OF_KEY = ", ".join(
+    f"{key} = {setting}"
+    for key, setting in (
+        ("allowed_origins", "CORS_ALLOWED_ORIGINS / CORS_ALLOW_ALL_ORIGINS"),
+        ("allowed_origin_regexes", "CORS_ALLOWED_ORIGIN_REGEXES"),
+        ("allowed_methods", "CORS_ALLOW_METHODS"),
+        ("allowed_headers", "CORS_ALLOW_HEADERS"),
+        ("exposed_headers", "CORS_EXPOSE_HEADERS"),
+        ("allow_credentials", "CORS_ALLOW_CREDENTIALS"),
+        ("max_age", "CORS_PREFLIGHT_MAX_AGE"),
+        ("allow_private_network", "CORS_ALLOW_PRIVATE_NETWORK"),
+        ("routes[0]", "CORS_URLS_REGEX"),
+    )
+)
+
+
 def _pattern_text(value: Any) -> str:
     return value.pattern if isinstance(value, re.Pattern) else value
 
@@ -84,28 +100,27 @@ def policy_from_settings(source: Any = None) -> dict[str, Any]:
         origins = ["*"]
     else:
         origins = as_list(get("CORS_ALLOWED_ORIGINS", "CORS_ORIGIN_WHITELIST", ()), "CORS_ALLOWED_ORIGINS")
-    regexes = [
-        _pattern_text(r)
-        for r in as_list(
-            [_pattern_text(r) for r in get("CORS_ALLOWED_ORIGIN_REGEXES", "CORS_ORIGIN_REGEX_WHITELIST", ())],
-            "CORS_ALLOWED_ORIGIN_REGEXES",
-        )
-    ]
+    regexes = as_list(get("CORS_ALLOWED_ORIGIN_REGEXES", "CORS_ORIGIN_REGEX_WHITELIST", ()), "CORS_ALLOWED_ORIGIN_REGEXES")
+    if isinstance(regexes, list):
+        regexes = [_pattern_text(r) for r in regexes]
     if hasattr(source, "CORS_ALLOW_METHODS"):
         methods = as_list(source.CORS_ALLOW_METHODS, "CORS_ALLOW_METHODS")
     else:
         methods = without(_DEFAULT_METHODS, NEVER_PREFLIGHTED)
     headers = as_list(get("CORS_ALLOW_HEADERS", default=_DEFAULT_HEADERS), "CORS_ALLOW_HEADERS")
+    # Values of the wrong type are passed on as they are: the engine reports
+    # them with every other problem.
+    listed = isinstance(origins, list)
     policy: dict[str, Any] = {
-        "allowed_origins": [o for o in origins if o != "null"],
+        "allowed_origins": [o for o in origins if o != "null"] if listed else origins,
         "allowed_origin_regexes": regexes,
         "allowed_methods": methods,
         "allowed_headers": headers,
         "exposed_headers": as_list(get("CORS_EXPOSE_HEADERS", default=()), "CORS_EXPOSE_HEADERS"),
-        "allow_credentials": bool(get("CORS_ALLOW_CREDENTIALS", default=False)),
-        "allow_private_network": bool(get("CORS_ALLOW_PRIVATE_NETWORK", default=False)),
+        "allow_credentials": get("CORS_ALLOW_CREDENTIALS", default=False),
+        "allow_private_network": get("CORS_ALLOW_PRIVATE_NETWORK", default=False),
     }
-    if "null" in origins:
+    if listed and "null" in origins:
         # django-cors-headers allows the opaque origin when "null" is listed.
         policy["allow_null_origin"] = True
     max_age = get("CORS_PREFLIGHT_MAX_AGE", default=_DEFAULT_MAX_AGE)
@@ -154,7 +169,14 @@ class CorsMiddleware:
     ) -> None:
         self.get_response = get_response
         log_denials = bool(getattr(settings, "CORS_LOG_DENIALS", False))
-        self.engine = compile_policy(policy_from_settings(), text=True, reasons=log_denials)
+        try:
+            self.engine = compile_policy(policy_from_settings(), text=True, reasons=log_denials)
+        except ConfigError as error:
+            # The engine names policy keys; say which setting each one is.
+            problems = getattr(error, "problems", [str(error)])
+            raised = ConfigError(f"{error}\n(the keys are these settings: {_SETTING_OF_KEY})")
+            raised.problems = problems  # type: ignore[attr-defined]
+            raise raised from None
         self._decide = self.engine.decide
         self._signals = _signals()
         # Denials are logged (their reasons escaped by the engine) only

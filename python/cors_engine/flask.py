@@ -41,7 +41,12 @@ def _resource_keys(options: Mapping[str, Any], where: str) -> dict[str, Any]:
         keys["allowed_origins"] = origins
         keys["allowed_origin_regexes"] = regexes
     if "methods" in options:
-        keys["allowed_methods"] = [m.upper() for m in as_list(options["methods"], "methods")]
+        methods = as_list(options["methods"], "methods")
+        # flask-cors upper-cases methods; other values go to the engine as
+        # they are, to be reported with every other problem.
+        keys["allowed_methods"] = (
+            [m.upper() if isinstance(m, str) else m for m in methods] if isinstance(methods, list) else methods
+        )
     if "allow_headers" in options:
         keys["allowed_headers"] = as_list(options["allow_headers"], "allow_headers")
     if "expose_headers" in options:

@@ -140,3 +140,20 @@ def test_translation_of_settings():
     assert policy["allowed_origins"] == ["https://app.example.com"]
     assert policy["allow_null_origin"] is True
     assert "max_age" not in policy
+
+
+@override_settings(
+    CORS_ALLOWED_ORIGINS=["https://a.example/", 42],
+    CORS_EXPOSE_HEADERS=7,
+    CORS_PREFLIGHT_MAX_AGE="x",
+    CORS_ALLOW_CREDENTIALS="yes",
+    CORS_ALLOW_METHODS="TRACE",
+)
+def test_wrong_types_and_bad_values_in_one_exception_naming_the_settings():
+    with pytest.raises(ConfigError) as error:
+        CorsMiddleware(view)
+    problems = error.value.problems
+    assert len(problems) == 6, problems
+    text = str(error.value)
+    for word in ("allowed_origins", "exposed_headers", "allow_credentials", "max_age", "TRACE", "CORS_PREFLIGHT_MAX_AGE"):
+        assert word in text
