@@ -464,6 +464,9 @@ impl<'a> List<'a> {
 
     fn write(&self, f: &mut fmt::Formatter<'_>, title: &str) -> fmt::Result {
         let n = self.len();
+        if n == 0 {
+            return write!(f, "{title}: none");
+        }
         write!(f, "{title} ({n} problem{}):", if n == 1 { "" } else { "s" })?;
         for e in &self.list {
             write!(f, "\n  - {e}")?;

@@ -120,7 +120,9 @@ pub(crate) fn parse_rule(s: &str) -> Result<OriginRule<'_>, Problem> {
     if subdomains {
         // `.example.com`: a valid name of at least two labels after the dot.
         let name = &host[1..];
-        if !valid_dns_name(name) {
+        // A name ending in a number is an IPv4 address to a URL parser,
+        // and an address has no subdomains.
+        if !valid_dns_name(name) || ends_in_number(name) {
             return Err(Problem::InvalidHost);
         }
         // RFC 6761 reserves `localhost` and its subdomains for this
@@ -524,6 +526,8 @@ mod tests {
             ("https://example.*", Problem::MisplacedWildcard),
             ("https://example.com:8*", Problem::MisplacedWildcard),
             ("https://*.com", Problem::PatternTooBroad),
+            ("https://*.127.000.0.1", Problem::InvalidHost),
+            ("http://*.10.0.0.1:*", Problem::InvalidHost),
             ("https://", Problem::InvalidHost),
             ("https://exa mple.com", Problem::Whitespace),
             ("https://example..com", Problem::InvalidHost),

@@ -397,7 +397,14 @@ impl<B: Buf<u8>, E: Buf<Entry>> Rules<B, E> {
             vary: self.vary_simple,
             ..Headers::default()
         };
-        let verdict = match not_repeated(req).and_then(|()| self.allow_origin(origin, more)) {
+        // The static answer of an any-origin policy echoes nothing, so a
+        // repeated `Origin` changes nothing about it (DESIGN §3.2).
+        let checked = if self.any_origin {
+            Ok(())
+        } else {
+            not_repeated(req)
+        };
+        let verdict = match checked.and_then(|()| self.allow_origin(origin, more)) {
             Ok(acao) => {
                 headers.allow_origin = Some(acao);
                 headers.allow_credentials = self.credentials;
