@@ -226,6 +226,21 @@ impl PolicySet {
             decision: self.policy(route).map(|p| p.decide(request)),
         }
     }
+
+    /// [`PolicySet::decide`] with an origin predicate consulted after each
+    /// policy's own rules (see [`Policy::decide_with`]).
+    pub fn decide_with<'a>(
+        &'a self,
+        path: &[u8],
+        request: &RequestDescriptor<'a>,
+        allow: &dyn Fn(&[u8]) -> bool,
+    ) -> Routed<'a> {
+        let route = self.route(path);
+        Routed {
+            route,
+            decision: self.policy(route).map(|p| p.decide_with(request, allow)),
+        }
+    }
 }
 
 impl From<Policy> for PolicySet {
