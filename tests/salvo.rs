@@ -1,0 +1,147 @@
+//! The `salvo` adapter: the shared spec table over real HTTP through a
+//! Salvo server, per-route policies, and what only an adapter can get
+//! wrong.
+#![cfg(feature = "salvo")]
+
+mod common;
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::OnceLock;
+
+use common::http_table::{self, send_to};
+use common::servers;
+use cors_engine::salvo::Cors;
+use cors_engine::{Config, Policy, PolicySet};
+use salvo_core::conn::tcp::TcpAcceptor;
+use salvo_core::http::StatusCode;
+use salvo_core::{handler, Request, Response, Router, Server, Service};
+
+/// The DESIGN §5 application handler; under `/fail/` it answers 500.
+#[handler]
+async fn app(request: &mut Request, response: &mut Response) {
+    for (name, value) in common::app::HEADERS {
+        response
+            .headers_mut()
+            .insert(name, value.parse().expect("value"));
+    }
+    if request.uri().path().starts_with("/fail/") {
+        response.status_code(StatusCode::INTERNAL_SERVER_ERROR);
+    }
+    response.body(common::app::BODY);
+}
+
+fn service(cors: Cors) -> Service {
+    let router = Router::new()
+        .push(Router::with_path("{**rest}").goal(app))
+        .goal(app);
+    Service::new(router).hoop(cors)
+}
+
+async fn serve(listener: tokio::net::TcpListener, set: PolicySet) {
+    let acceptor = TcpAcceptor::try_from(listener).expect("acceptor");
+    Server::new(acceptor).serve(service(Cors::new(set))).await;
+}
+
+fn servers() -> &'static HashMap<&'static str, SocketAddr> {
+    static SERVERS: OnceLock<HashMap<&'static str, SocketAddr>> = OnceLock::new();
+    SERVERS.get_or_init(|| servers::start(serve))
+}
+
+#[test]
+fn spec_table_over_http() {
+    http_table::run("salvo", &|name| servers()[name]);
+}
+
+#[test]
+fn each_path_is_decided_by_its_route() {
+    servers::check_routes(servers()[servers::ROUTES]);
+}
+
+#[test]
+fn a_preflight_for_a_path_and_method_no_route_handles_is_answered() {
+    // Only `GET /items` is routed. The hoop is on the service, so it runs
+    // where the router finds nothing: the preflight gets the decided
+    // answer, not Salvo's 404 or 405 page.
+    let addrs = servers::start_with(
+        || vec![("get-only", servers::route_set())],
+        |listener, set| async move {
+            let acceptor = TcpAcceptor::try_from(listener).expect("acceptor");
+            let router = Router::with_path("items").get(app);
+            Server::new(acceptor)
+                .serve(Service::new(router).hoop(Cors::new(set)))
+                .await;
+        },
+    );
+    let addr = addrs["get-only"];
+    let preflight = |path: &str, origin: &[u8]| {
+        send_to(
+            addr,
+            b"OPTIONS",
+            path,
+            &[
+                ("origin", origin),
+                ("access-control-request-method", b"PUT"),
+            ],
+        )
+    };
+    for path in ["/items", "/nowhere"] {
+        let r = preflight(path, b"https://app.example.com");
+        assert_eq!(r.status, 204, "{path}: {r:?}");
+        assert_eq!(
+            r.get("access-control-allow-origin"),
+            Some(&b"https://app.example.com"[..])
+        );
+        assert!(r.body.is_empty());
+        let r = preflight(path, b"https://elsewhere.example");
+        assert_eq!(r.status, 403, "{path}: {r:?}");
+        assert!(r.body.is_empty(), "no error page: {r:?}");
+    }
+    // A GET the router does not route is Salvo's 404, with CORS headers.
+    let r = send_to(
+        addr,
+        b"GET",
+        "/nowhere",
+        &[("origin", b"https://app.example.com")],
+    );
+    assert_eq!(r.status, 404);
+    assert_eq!(
+        r.get("access-control-allow-origin"),
+        Some(&b"https://app.example.com"[..])
+    );
+}
+
+#[test]
+fn a_swap_replaces_the_policy_for_the_next_request() {
+    let config = |origin| Config::new().allowed_origins(std::slice::from_ref(origin));
+    let cors = Cors::new(Policy::compile(&config(&"https://a.example")).unwrap());
+    let handle = cors.clone();
+    // One server, whose hoop is `cors` (the set it is given is not used):
+    // the test keeps a handle to swap it.
+    let addrs = servers::start_with(
+        || vec![("swap", servers::route_set())],
+        move |listener, _| {
+            let service = service(cors.clone());
+            async move {
+                let acceptor = TcpAcceptor::try_from(listener).expect("acceptor");
+                Server::new(acceptor).serve(service).await;
+            }
+        },
+    );
+    let addr = addrs["swap"];
+    let acao = |origin: &[u8]| {
+        send_to(addr, b"GET", "/", &[("origin", origin)])
+            .get("access-control-allow-origin")
+            .map(<[u8]>::to_vec)
+    };
+    assert_eq!(
+        acao(b"https://a.example").as_deref(),
+        Some(&b"https://a.example"[..])
+    );
+    handle.swap(Policy::compile(&config(&"https://b.example")).unwrap());
+    assert_eq!(acao(b"https://a.example"), None);
+    assert_eq!(
+        acao(b"https://b.example").as_deref(),
+        Some(&b"https://b.example"[..])
+    );
+}
