@@ -15,7 +15,7 @@
 //!     .allowed_methods(&["PUT"]);
 //! // Compiled once, at start-up; on a device, kept in a `static` cell.
 //! let policy = FixedPolicy::<512, 32>::compile(&CORS).expect("a valid policy");
-//! let app = picoserve::Router::new()
+//! let app: picoserve::Router<_> = picoserve::Router::new()
 //!     .route("/items", get(|| async { "ok" }))
 //!     .layer(Cors::new(&policy));
 //! # let _ = app;
