@@ -67,6 +67,9 @@ fn allocations_serving<P: PathRouter>(app: &picoserve::Router<P>, request: &'sta
     let addr = listener.local_addr().unwrap();
     let client = std::thread::spawn(move || {
         let mut stream = std::net::TcpStream::connect(addr).unwrap();
+        // Small writes answered one by one: without this, delayed
+        // acknowledgements make each exchange wait tens of milliseconds.
+        stream.set_nodelay(true).unwrap();
         stream
             .set_read_timeout(Some(std::time::Duration::from_secs(20)))
             .unwrap();
@@ -88,6 +91,7 @@ fn allocations_serving<P: PathRouter>(app: &picoserve::Router<P>, request: &'sta
         }
     });
     let (stream, _) = runtime.block_on(listener.accept()).unwrap();
+    stream.set_nodelay(true).unwrap();
     let mut buffer = vec![0; 4096];
     let (n, _) = allocations_during(|| {
         runtime.block_on(async {
