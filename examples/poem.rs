@@ -3,7 +3,8 @@
 //!
 //! `cargo run --features poem --example poem -- [HOST:PORT]`
 //! (default `127.0.0.1:8080`; port 0 picks a free one). Prints
-//! `listening on http://HOST:PORT` when ready.
+//! `listening on http://HOST:PORT` when ready, and each CORS decision on
+//! stderr.
 
 use cors_engine::poem::Cors;
 use cors_engine::{Config, Policy};
@@ -45,7 +46,10 @@ async fn main() -> std::io::Result<()> {
     let endpoint = Route::new()
         .at("/", app)
         .at("/*path", app)
-        .with(Cors::new(policy));
+        .with(Cors::new(policy).on_decision(|request, decision| {
+            // A URI path is ASCII; a decision displays request bytes escaped.
+            eprintln!("{} {}: {decision}", request.method(), request.uri().path());
+        }));
 
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     println!("listening on http://{}", listener.local_addr()?);

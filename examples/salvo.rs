@@ -3,7 +3,8 @@
 //!
 //! `cargo run --features salvo --example salvo -- [HOST:PORT]`
 //! (default `127.0.0.1:8080`; port 0 picks a free one). Prints
-//! `listening on http://HOST:PORT` when ready.
+//! `listening on http://HOST:PORT` when ready, and each CORS decision on
+//! stderr.
 
 use cors_engine::salvo::Cors;
 use cors_engine::{Config, Policy};
@@ -50,7 +51,11 @@ async fn main() -> std::io::Result<()> {
         .push(Router::with_path("{**rest}").goal(app));
     // The integration: a hoop on the service, not the router, so that it
     // runs for requests no route handles (a preflight is often one).
-    let service = Service::new(router).hoop(Cors::new(policy));
+    let cors = Cors::new(policy).on_decision(|request, decision| {
+        // A URI path is ASCII; a decision displays request bytes escaped.
+        eprintln!("{} {}: {decision}", request.method(), request.uri().path());
+    });
+    let service = Service::new(router).hoop(cors);
 
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     println!("listening on http://{}", listener.local_addr()?);

@@ -89,3 +89,42 @@ fn a_swap_replaces_the_policy_for_the_next_request() {
         Some(&b"https://b.example"[..])
     );
 }
+
+#[tokio::test]
+async fn the_decision_hook_sees_every_decision_once() {
+    use poem::Endpoint;
+    use std::sync::{Arc, Mutex};
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = seen.clone();
+    let cors = Cors::new(servers::route_set()).on_decision(move |request, decision| {
+        log.lock().unwrap().push(format!(
+            "{} {}: {decision}",
+            request.method(),
+            request.uri().path()
+        ));
+    });
+    let endpoint = Route::new().at("/*path", app).with(cors);
+    let requests = [
+        ("GET", "/api/items", "https://app.example.com"),
+        ("OPTIONS", "/api/items", "https://evil.example"),
+        // CORS is off here: nothing is decided.
+        ("GET", "/off/metrics", "https://app.example.com"),
+    ];
+    for (method, path, origin) in requests {
+        let request = Request::builder()
+            .method(method.parse().unwrap())
+            .uri_str(path)
+            .header("origin", origin)
+            .header("access-control-request-method", "PUT")
+            .finish();
+        endpoint.get_response(request).await;
+    }
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 2, "{seen:?}");
+    assert_eq!(seen[0], "GET /api/items: actual allowed");
+    assert!(
+        seen[1].starts_with("OPTIONS /api/items: preflight denied: origin"),
+        "{}",
+        seen[1]
+    );
+}

@@ -145,3 +145,46 @@ fn a_swap_replaces_the_policy_for_the_next_request() {
         Some(&b"https://b.example"[..])
     );
 }
+
+#[tokio::test]
+async fn the_decision_hook_sees_every_decision_once() {
+    use salvo_core::http::Method;
+    use salvo_core::{Depot, FlowCtrl, Handler};
+    use std::sync::{Arc, Mutex};
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = seen.clone();
+    let cors = Cors::new(servers::route_set()).on_decision(move |request, decision| {
+        log.lock().unwrap().push(format!(
+            "{} {}: {decision}",
+            request.method(),
+            request.uri().path()
+        ));
+    });
+    let cors: Arc<dyn Handler> = Arc::new(cors);
+    let handler: Arc<dyn Handler> = Arc::new(app);
+    let requests = [
+        (Method::GET, "/api/items", "https://app.example.com"),
+        (Method::OPTIONS, "/api/items", "https://evil.example"),
+        // CORS is off here: nothing is decided.
+        (Method::GET, "/off/metrics", "https://app.example.com"),
+    ];
+    for (method, path, origin) in requests {
+        let mut request = Request::new();
+        *request.method_mut() = method;
+        *request.uri_mut() = path.parse().unwrap();
+        let headers = request.headers_mut();
+        headers.insert("origin", origin.parse().unwrap());
+        headers.insert("access-control-request-method", "PUT".parse().unwrap());
+        let mut ctrl = FlowCtrl::new(vec![cors.clone(), handler.clone()]);
+        ctrl.call_next(&mut request, &mut Depot::new(), &mut Response::new())
+            .await;
+    }
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 2, "{seen:?}");
+    assert_eq!(seen[0], "GET /api/items: actual allowed");
+    assert!(
+        seen[1].starts_with("OPTIONS /api/items: preflight denied: origin"),
+        "{}",
+        seen[1]
+    );
+}

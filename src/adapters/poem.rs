@@ -23,30 +23,44 @@
 //! the policy of the request's route, and either answers a preflight itself
 //! (the endpoint does not run) or adds the decided headers to the
 //! endpoint's response. An `Err` from the endpoint is turned into its
-//! response here, so that error statuses carry CORS headers too; put the
-//! middleware outermost (`.with(cors)` on the whole `Route`), where the
-//! route is decided on the request's original path.
+//! response here, so that error statuses carry CORS headers too. Put the
+//! middleware outermost (`.with(cors)` on the whole `Route`): there the
+//! request's path is the whole path, which a [`PolicySet`]'s routes are
+//! written for (inside `Route::nest`, the prefix is already stripped).
 //!
 //! The same deployment rules as for [`tower`](crate::tower#deployment-rules)
 //! apply: let `OPTIONS` reach the middleware, put it before authentication,
 //! and use one CORS middleware per route.
 
 use alloc::sync::Arc;
+use core::fmt;
 
 use arc_swap::ArcSwap;
 use poem::{Endpoint, IntoResponse, Middleware, Request, Response, Result};
 
 use crate::http::{Action, Cors as Prepared, RequestHeaders};
-use crate::PolicySet;
+use crate::{Decision, PolicySet};
+
+type Hook = dyn Fn(&Request, &Decision<'_>) + Send + Sync;
 
 /// A Poem [`Middleware`] applying a compiled [`Policy`](crate::Policy), or
 /// a [`PolicySet`] of per-route policies, to every request.
 ///
 /// Cloning is cheap, and clones share the policies: [`Cors::swap`] on any
 /// clone replaces them for all, atomically.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Cors {
     set: Arc<ArcSwap<PolicySet<Prepared>>>,
+    hook: Option<Arc<Hook>>,
+}
+
+impl fmt::Debug for Cors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Cors")
+            .field("policies", &self.set.load())
+            .field("on_decision", &self.hook.is_some())
+            .finish()
+    }
 }
 
 impl Cors {
@@ -56,7 +70,19 @@ impl Cors {
     pub fn new(policies: impl Into<PolicySet>) -> Self {
         Cors {
             set: Arc::new(ArcSwap::from_pointee(policies.into().map(Prepared::new))),
+            hook: None,
         }
+    }
+
+    /// Calls `hook` with every request CORS applies to and its decision,
+    /// before the endpoint runs: the place to log (`Decision`'s `Display`
+    /// is one escaped line with the reason of a denial) or count.
+    pub fn on_decision<F>(mut self, hook: F) -> Self
+    where
+        F: Fn(&Request, &Decision<'_>) + Send + Sync + 'static,
+    {
+        self.hook = Some(Arc::new(hook));
+        self
     }
 
     /// Replaces the policies, atomically and without making requests wait:
@@ -73,15 +99,24 @@ impl<E: Endpoint> Middleware<E> for Cors {
         CorsEndpoint {
             inner,
             set: self.set.clone(),
+            hook: self.hook.clone(),
         }
     }
 }
 
 /// The endpoint [`Cors`] wraps around an inner endpoint.
-#[derive(Debug)]
 pub struct CorsEndpoint<E> {
     inner: E,
     set: Arc<ArcSwap<PolicySet<Prepared>>>,
+    hook: Option<Arc<Hook>>,
+}
+
+impl<E: fmt::Debug> fmt::Debug for CorsEndpoint<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CorsEndpoint")
+            .field("inner", &self.inner)
+            .finish_non_exhaustive()
+    }
 }
 
 impl<E: Endpoint> Endpoint for CorsEndpoint<E> {
@@ -92,13 +127,18 @@ impl<E: Endpoint> Endpoint for CorsEndpoint<E> {
         // owned before the endpoint takes the request.
         let action = {
             let set = self.set.load();
-            // The original URI: a nested route sees its path with the
-            // prefix stripped, but routes are written for the whole path.
-            let route = set.route(request.original_uri().path().as_bytes());
+            // The path as this endpoint sees it: the whole path when the
+            // middleware is outermost (inside `Route::nest` the prefix is
+            // stripped already). Not `original_uri`, which only a server
+            // sets: a request built in a test has none.
+            let route = set.route(request.uri().path().as_bytes());
             match set.policy(route) {
                 Some(cors) => {
                     let read = RequestHeaders::new(request.method(), request.headers());
                     let decision = cors.policy().decide(&read.descriptor());
+                    if let Some(hook) = &self.hook {
+                        hook(&request, &decision);
+                    }
                     Some(cors.respond(&decision, &read))
                 }
                 None => None,

@@ -39,13 +39,16 @@
 
 use alloc::boxed::Box;
 use alloc::sync::Arc;
+use core::fmt;
 
 use arc_swap::ArcSwap;
 use salvo_core::http::ResBody;
 use salvo_core::{Depot, FlowCtrl, Handler, Request, Response};
 
 use crate::http::{Action, Cors as Prepared, RequestHeaders};
-use crate::PolicySet;
+use crate::{Decision, PolicySet};
+
+type Hook = dyn Fn(&Request, &Decision<'_>) + Send + Sync;
 
 /// A Salvo [`Handler`] applying a compiled [`Policy`](crate::Policy), or a
 /// [`PolicySet`] of per-route policies, to every request; add it with
@@ -53,9 +56,19 @@ use crate::PolicySet;
 ///
 /// Cloning is cheap, and clones share the policies: [`Cors::swap`] on any
 /// clone replaces them for all, atomically.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Cors {
     set: Arc<ArcSwap<PolicySet<Prepared>>>,
+    hook: Option<Arc<Hook>>,
+}
+
+impl fmt::Debug for Cors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Cors")
+            .field("policies", &self.set.load())
+            .field("on_decision", &self.hook.is_some())
+            .finish()
+    }
 }
 
 impl Cors {
@@ -65,7 +78,19 @@ impl Cors {
     pub fn new(policies: impl Into<PolicySet>) -> Self {
         Cors {
             set: Arc::new(ArcSwap::from_pointee(policies.into().map(Prepared::new))),
+            hook: None,
         }
+    }
+
+    /// Calls `hook` with every request CORS applies to and its decision,
+    /// before the next handlers run: the place to log (`Decision`'s
+    /// `Display` is one escaped line with the reason of a denial) or count.
+    pub fn on_decision<F>(mut self, hook: F) -> Self
+    where
+        F: Fn(&Request, &Decision<'_>) + Send + Sync + 'static,
+    {
+        self.hook = Some(Arc::new(hook));
+        self
     }
 
     /// Replaces the policies, atomically and without making requests wait:
@@ -91,7 +116,11 @@ impl Handler for Cors {
             set.policy(set.route(request.uri().path().as_bytes()))
                 .map(|cors| {
                     let read = RequestHeaders::new(request.method(), request.headers());
-                    cors.respond(&cors.policy().decide(&read.descriptor()), &read)
+                    let decision = cors.policy().decide(&read.descriptor());
+                    if let Some(hook) = &self.hook {
+                        hook(request, &decision);
+                    }
+                    cors.respond(&decision, &read)
                 })
         };
         match action {
