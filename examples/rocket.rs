@@ -3,7 +3,8 @@
 //!
 //! `cargo run --features rocket --example rocket -- [HOST:PORT]`
 //! (default `127.0.0.1:8080`; port 0 picks a free one). Prints
-//! `listening on http://HOST:PORT` when ready.
+//! `listening on http://HOST:PORT` when ready, and each CORS decision on
+//! stderr.
 
 use std::net::SocketAddr;
 
@@ -81,7 +82,11 @@ async fn main() {
     // a route of its own), so no application route needs an OPTIONS twin.
     let rocket = rocket::custom(config)
         .mount("/", routes)
-        .attach(Cors::new(policy))
+        .attach(Cors::new(policy).on_decision(|request, decision| {
+            // A preflight's URI is the fairing's own route by now, so
+            // only the method; a decision displays request bytes escaped.
+            eprintln!("{}: {decision}", request.method());
+        }))
         .attach(AdHoc::on_liftoff("listening line", |rocket| {
             Box::pin(async move {
                 let config = rocket.config();

@@ -186,3 +186,43 @@ fn a_swap_replaces_the_policy_for_the_next_request() {
         Some(&b"https://b.example"[..])
     );
 }
+
+#[test]
+fn the_decision_hook_sees_every_decision_once() {
+    use rocket::local::blocking::Client;
+    use std::sync::{Arc, Mutex};
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = seen.clone();
+    let cors = Cors::new(servers::route_set()).on_decision(move |request, decision| {
+        log.lock()
+            .unwrap()
+            .push(format!("{}: {decision}", request.method()));
+    });
+    let config = rocket::Config {
+        log_level: rocket::config::LogLevel::Off,
+        ..rocket::Config::debug_default()
+    };
+    let rocket = rocket::custom(config).mount("/", app_routes()).attach(cors);
+    let client = Client::untracked(rocket).expect("a valid rocket");
+    let requests = [
+        (Method::Get, "/api/items", "https://app.example.com"),
+        (Method::Options, "/api/items", "https://evil.example"),
+        // CORS is off here: nothing is decided.
+        (Method::Get, "/off/metrics", "https://app.example.com"),
+    ];
+    for (method, path, origin) in requests {
+        client
+            .req(method, path)
+            .header(Header::new("origin", origin))
+            .header(Header::new("access-control-request-method", "PUT"))
+            .dispatch();
+    }
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 2, "{seen:?}");
+    assert_eq!(seen[0], "GET: actual allowed");
+    assert!(
+        seen[1].starts_with("OPTIONS: preflight denied: origin"),
+        "{}",
+        seen[1]
+    );
+}

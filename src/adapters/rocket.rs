@@ -48,6 +48,7 @@ use alloc::borrow::Cow;
 use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::sync::Arc;
+use core::fmt;
 
 use arc_swap::ArcSwap;
 use rocket::fairing::{self, Fairing, Info, Kind};
@@ -57,7 +58,9 @@ use rocket::{Build, Data, Request, Response, Rocket};
 
 use super::vary;
 use crate::limits::MAX_REQUEST_HEADER_LINES;
-use crate::{HeaderName, Policy, PolicySet, RequestDescriptor, RouteId, SingleHeader};
+use crate::{Decision, HeaderName, Policy, PolicySet, RequestDescriptor, RouteId, SingleHeader};
+
+type Hook = dyn Fn(&Request<'_>, &Decision<'_>) + Send + Sync;
 
 /// The path of the fairing's own route, to which it sends preflights.
 /// The route answers only requests the fairing sent it (anything else
@@ -69,9 +72,19 @@ pub const PREFLIGHT_PATH: &str = "/__cors-engine/preflight";
 ///
 /// Cloning is cheap, and clones share the policies: [`Cors::swap`] on any
 /// clone replaces them for all, atomically.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Cors {
     set: Arc<ArcSwap<PolicySet>>,
+    hook: Option<Arc<Hook>>,
+}
+
+impl fmt::Debug for Cors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Cors")
+            .field("policies", &self.set.load())
+            .field("on_decision", &self.hook.is_some())
+            .finish()
+    }
 }
 
 impl Cors {
@@ -81,7 +94,22 @@ impl Cors {
     pub fn new(policies: impl Into<PolicySet>) -> Self {
         Cors {
             set: Arc::new(ArcSwap::from_pointee(policies.into())),
+            hook: None,
         }
+    }
+
+    /// Calls `hook` with every request CORS applies to and its decision,
+    /// once the response is ready (a fairing sees the request again
+    /// then): the place to log (`Decision`'s `Display` is one escaped line
+    /// with the reason of a denial) or count. A preflight's URI is then
+    /// the fairing's route, [`PREFLIGHT_PATH`]; its method and headers are
+    /// the request's.
+    pub fn on_decision<F>(mut self, hook: F) -> Self
+    where
+        F: Fn(&Request<'_>, &Decision<'_>) + Send + Sync + 'static,
+    {
+        self.hook = Some(Arc::new(hook));
+        self
     }
 
     /// Replaces the policies, atomically and without making requests wait:
@@ -169,6 +197,9 @@ impl Fairing for Cors {
         };
         let mut lines = [&[][..]; MAX_REQUEST_HEADER_LINES + 1];
         let decision = policy.decide(&descriptor(request, &mut lines));
+        if let Some(hook) = &self.hook {
+            hook(request, &decision);
+        }
         if let Some(status) = decision.preflight_status() {
             response.set_status(Status::new(status));
         }
