@@ -152,7 +152,7 @@
 //!
 //! | feature | module | for |
 //! |---|---|---|
-//! | `tower` | [`tower`] | axum, hyper (through `hyper-util`), tonic: a `tower::Layer` |
+//! | `tower` | [`tower`] | axum, hyper (through `hyper-util`), tonic (gRPC-web with `tonic-web`: `examples/grpc_web.rs`): a `tower::Layer` |
 //! | `actix` | [`actix`] | actix-web 4 middleware |
 //! | `poem` | [`poem`] | Poem 3 middleware |
 //! | `rocket` | [`rocket`] | Rocket 0.5: a fairing that answers preflights for every route |
