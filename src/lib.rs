@@ -169,10 +169,14 @@
 //!
 //! | feature | module | for |
 //! |---|---|---|
-//! | `tower` | [`tower`] | axum, hyper (through `hyper-util`), tonic: a `tower::Layer` |
+//! | `tower` | [`tower`] | axum, hyper (through `hyper-util`), tonic (gRPC-web with `tonic-web`: `examples/grpc_web.rs`): a `tower::Layer` |
 //! | `actix` | [`actix`] | actix-web 4 middleware |
+//! | `poem` | [`poem`] | Poem 3 middleware |
+//! | `rocket` | [`rocket`] | Rocket 0.5: a fairing that answers preflights for every route |
+//! | `salvo` | [`salvo`] | Salvo: a hoop on the `Service` |
 //! | `http` | [`http`] | any server on `http` 1.x types: read a `HeaderMap`, write one |
 //! | `h1` | [`h1`] | embedded HTTP/1 servers: header bytes in, header bytes out; `no_std`, no allocator |
+//! | `picoserve` | [`picoserve`] | picoserve (embassy): a layer with a `FixedPolicy`; `no_std`, no allocator; needs Rust 1.93 |
 //! | `serde` | [`PolicyFile`] | the policy as a file in any serde format (JSON…), routes and `CORS_*` variables |
 //! | `toml` | [`PolicyFile::from_toml`] | the policy file in TOML, each problem with its line and column |
 //!
@@ -181,8 +185,8 @@
 //! * `alloc` (default): `Policy`, which keeps its tables on the heap, and
 //!   origin regexes.
 //! * `std`: implies `alloc`.
-//! * the adapters above; `http`, `tower`, `actix` and `serde` imply `std`
-//!   or `alloc`, `h1` needs neither.
+//! * the adapters above; every adapter but `h1` and `picoserve` implies
+//!   `std`, `serde` implies `alloc`, and `h1` and `picoserve` need neither.
 //!
 //! Without features the crate is `no_std` and needs no allocator:
 //! [`FixedPolicy`] keeps everything in const-generic capacity and reports a
@@ -222,6 +226,14 @@ pub use adapters::actix;
 pub use adapters::h1;
 #[cfg(feature = "http")]
 pub use adapters::http;
+#[cfg(feature = "picoserve")]
+pub use adapters::picoserve;
+#[cfg(feature = "poem")]
+pub use adapters::poem;
+#[cfg(feature = "rocket")]
+pub use adapters::rocket;
+#[cfg(feature = "salvo")]
+pub use adapters::salvo;
 #[cfg(feature = "tower")]
 pub use adapters::tower;
 pub use config::Config;

@@ -7,7 +7,15 @@ pub mod actix;
 pub mod h1;
 #[cfg(feature = "http")]
 pub mod http;
+#[cfg(feature = "picoserve")]
+pub mod picoserve;
+#[cfg(feature = "poem")]
+pub mod poem;
+#[cfg(feature = "rocket")]
+pub mod rocket;
+#[cfg(feature = "salvo")]
+pub mod salvo;
 #[cfg(feature = "tower")]
 pub mod tower;
-#[cfg(any(feature = "http", feature = "actix"))]
+#[cfg(any(feature = "http", feature = "actix", feature = "rocket"))]
 mod vary;

@@ -7,4 +7,5 @@
 pub mod app;
 pub mod counting;
 pub mod http_table;
+pub mod servers;
 pub mod spec;
