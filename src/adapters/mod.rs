@@ -7,6 +7,8 @@ pub mod actix;
 pub mod h1;
 #[cfg(feature = "http")]
 pub mod http;
+#[cfg(any(feature = "poem", feature = "salvo", feature = "rocket"))]
+mod live;
 #[cfg(feature = "picoserve")]
 pub mod picoserve;
 #[cfg(feature = "poem")]

@@ -35,9 +35,9 @@
 use alloc::sync::Arc;
 use core::fmt;
 
-use arc_swap::ArcSwap;
 use poem::{Endpoint, IntoResponse, Middleware, Request, Response, Result};
 
+use super::live::Live;
 use crate::http::{Action, Cors as Prepared, RequestHeaders};
 use crate::{Decision, PolicySet};
 
@@ -50,14 +50,14 @@ type Hook = dyn Fn(&Request, &Decision<'_>) + Send + Sync;
 /// clone replaces them for all, atomically.
 #[derive(Clone)]
 pub struct Cors {
-    set: Arc<ArcSwap<PolicySet<Prepared>>>,
+    set: Live<Prepared>,
     hook: Option<Arc<Hook>>,
 }
 
 impl fmt::Debug for Cors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Cors")
-            .field("policies", &self.set.load())
+            .field("policies", &self.set)
             .field("on_decision", &self.hook.is_some())
             .finish()
     }
@@ -69,7 +69,7 @@ impl Cors {
     /// request reaches the endpoint untouched, preflights included).
     pub fn new(policies: impl Into<PolicySet>) -> Self {
         Cors {
-            set: Arc::new(ArcSwap::from_pointee(policies.into().map(Prepared::new))),
+            set: Live::new(policies.into().map(Prepared::new)),
             hook: None,
         }
     }
@@ -88,7 +88,7 @@ impl Cors {
     /// Replaces the policies, atomically and without making requests wait:
     /// each request is decided wholly by the old or wholly by the new ones.
     pub fn swap(&self, policies: impl Into<PolicySet>) {
-        self.set.store(Arc::new(policies.into().map(Prepared::new)));
+        self.set.swap(policies.into().map(Prepared::new));
     }
 }
 
@@ -107,7 +107,7 @@ impl<E: Endpoint> Middleware<E> for Cors {
 /// The endpoint [`Cors`] wraps around an inner endpoint.
 pub struct CorsEndpoint<E> {
     inner: E,
-    set: Arc<ArcSwap<PolicySet<Prepared>>>,
+    set: Live<Prepared>,
     hook: Option<Arc<Hook>>,
 }
 

@@ -50,12 +50,12 @@ use alloc::string::String;
 use alloc::sync::Arc;
 use core::fmt;
 
-use arc_swap::ArcSwap;
 use rocket::fairing::{self, Fairing, Info, Kind};
 use rocket::http::{Method, Status};
 use rocket::route::{Handler, Outcome, Route};
 use rocket::{Build, Data, Request, Response, Rocket};
 
+use super::live::Live;
 use super::vary;
 use crate::limits::MAX_REQUEST_HEADER_LINES;
 use crate::{Decision, HeaderName, Policy, PolicySet, RequestDescriptor, RouteId, SingleHeader};
@@ -74,14 +74,14 @@ pub const PREFLIGHT_PATH: &str = "/__cors-engine/preflight";
 /// clone replaces them for all, atomically.
 #[derive(Clone)]
 pub struct Cors {
-    set: Arc<ArcSwap<PolicySet>>,
+    set: Live<Policy>,
     hook: Option<Arc<Hook>>,
 }
 
 impl fmt::Debug for Cors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Cors")
-            .field("policies", &self.set.load())
+            .field("policies", &self.set)
             .field("on_decision", &self.hook.is_some())
             .finish()
     }
@@ -93,7 +93,7 @@ impl Cors {
     /// request reaches its route untouched, preflights included).
     pub fn new(policies: impl Into<PolicySet>) -> Self {
         Cors {
-            set: Arc::new(ArcSwap::from_pointee(policies.into())),
+            set: Live::new(policies.into()),
             hook: None,
         }
     }
@@ -115,7 +115,7 @@ impl Cors {
     /// Replaces the policies, atomically and without making requests wait:
     /// each request is decided wholly by the old or wholly by the new ones.
     pub fn swap(&self, policies: impl Into<PolicySet>) {
-        self.set.store(Arc::new(policies.into()));
+        self.set.swap(policies.into());
     }
 }
 

@@ -41,10 +41,10 @@ use alloc::boxed::Box;
 use alloc::sync::Arc;
 use core::fmt;
 
-use arc_swap::ArcSwap;
 use salvo_core::http::ResBody;
 use salvo_core::{Depot, FlowCtrl, Handler, Request, Response};
 
+use super::live::Live;
 use crate::http::{Action, Cors as Prepared, RequestHeaders};
 use crate::{Decision, PolicySet};
 
@@ -58,14 +58,14 @@ type Hook = dyn Fn(&Request, &Decision<'_>) + Send + Sync;
 /// clone replaces them for all, atomically.
 #[derive(Clone)]
 pub struct Cors {
-    set: Arc<ArcSwap<PolicySet<Prepared>>>,
+    set: Live<Prepared>,
     hook: Option<Arc<Hook>>,
 }
 
 impl fmt::Debug for Cors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Cors")
-            .field("policies", &self.set.load())
+            .field("policies", &self.set)
             .field("on_decision", &self.hook.is_some())
             .finish()
     }
@@ -77,7 +77,7 @@ impl Cors {
     /// request goes on untouched, preflights included).
     pub fn new(policies: impl Into<PolicySet>) -> Self {
         Cors {
-            set: Arc::new(ArcSwap::from_pointee(policies.into().map(Prepared::new))),
+            set: Live::new(policies.into().map(Prepared::new)),
             hook: None,
         }
     }
@@ -96,7 +96,7 @@ impl Cors {
     /// Replaces the policies, atomically and without making requests wait:
     /// each request is decided wholly by the old or wholly by the new ones.
     pub fn swap(&self, policies: impl Into<PolicySet>) {
-        self.set.store(Arc::new(policies.into().map(Prepared::new)));
+        self.set.swap(policies.into().map(Prepared::new));
     }
 }
 
