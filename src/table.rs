@@ -36,6 +36,13 @@ pub(crate) struct Span {
     len: u32,
 }
 
+impl Span {
+    /// Its length in bytes.
+    pub(crate) fn len(self) -> usize {
+        self.len as usize
+    }
+}
+
 /// A range of the entry array.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Section {
@@ -124,7 +131,7 @@ impl<B: Buf<u8>, E: Buf<Entry>> Arena<B, E> {
     }
 
     /// Stores `s` in ASCII lower case.
-    fn push_lower(&mut self, s: &[u8]) -> Span {
+    pub(crate) fn push_lower(&mut self, s: &[u8]) -> Span {
         let start = self.needed_bytes;
         for &b in s {
             self.push_bytes(&[b.to_ascii_lowercase()]);
@@ -160,6 +167,36 @@ impl<B: Buf<u8>, E: Buf<Entry>> Arena<B, E> {
                 self.push_bytes(sep);
             }
             self.push_bytes(item.as_bytes());
+        }
+        self.span_since(start)
+    }
+
+    /// Stores `keys` in ASCII lower case, sorted bytewise, without
+    /// duplicates, joined by `,`: the form in which browsers send
+    /// `Access-Control-Request-Headers`, for `acrh::sorted_subset`.
+    /// Sorted by repeated selection, which needs no allocation (compiling
+    /// happens once, and lists of header names are short).
+    pub(crate) fn push_sorted_joined<'k>(
+        &mut self,
+        keys: impl Iterator<Item = &'k [u8]> + Clone,
+    ) -> Span {
+        let lower = |k: &'k [u8]| k.iter().map(u8::to_ascii_lowercase);
+        let start = self.needed_bytes;
+        let mut last: Option<&'k [u8]> = None;
+        loop {
+            let after_last = |k: &&'k [u8]| last.is_none_or(|l| lower(k).gt(lower(l)));
+            let Some(next) = keys
+                .clone()
+                .filter(after_last)
+                .min_by(|a, b| lower(a).cmp(lower(b)))
+            else {
+                break;
+            };
+            if last.is_some() {
+                self.push_bytes(b",");
+            }
+            self.push_lower(next);
+            last = Some(next);
         }
         self.span_since(start)
     }
