@@ -303,6 +303,7 @@ impl<B: Buf<u8>, E: Buf<Entry>> Rules<B, E> {
                 }
             }
         };
+        arena.shrink();
         Some(Rules {
             arena,
             origins,

@@ -13,6 +13,17 @@ use crate::token::{Case, Probe};
 pub(crate) trait Buf<T: Copy>: Default + Deref<Target = [T]> + DerefMut {
     /// Appends `v`; `false` when the buffer is full.
     fn try_push(&mut self, v: T) -> bool;
+
+    /// Appends all of `s`, or as much as fits; `false` when it did not all
+    /// fit.
+    fn try_extend(&mut self, s: &[T]) -> bool {
+        s.iter().all(|&v| self.try_push(v))
+    }
+
+    /// Gives back spare capacity once compiling is done: a growing `Vec`
+    /// doubles, and a policy of a million origins would otherwise keep up
+    /// to twice the room it uses.
+    fn shrink(&mut self) {}
 }
 
 #[cfg(feature = "alloc")]
@@ -20,6 +31,15 @@ impl<T: Copy> Buf<T> for alloc::vec::Vec<T> {
     fn try_push(&mut self, v: T) -> bool {
         self.push(v);
         true
+    }
+
+    fn try_extend(&mut self, s: &[T]) -> bool {
+        self.extend_from_slice(s);
+        true
+    }
+
+    fn shrink(&mut self) {
+        self.shrink_to_fit();
     }
 }
 
@@ -111,6 +131,12 @@ impl<B: Buf<u8>, E: Buf<Entry>> Arena<B, E> {
         }
     }
 
+    /// Gives back the buffers' spare capacity (see [`Buf::shrink`]).
+    pub(crate) fn shrink(&mut self) {
+        self.bytes.shrink();
+        self.entries.shrink();
+    }
+
     /// `Some((bytes, entries))` needed when something did not fit.
     pub(crate) fn shortfall(&self) -> Option<(usize, usize)> {
         self.full
@@ -121,11 +147,8 @@ impl<B: Buf<u8>, E: Buf<Entry>> Arena<B, E> {
     pub(crate) fn push_bytes(&mut self, s: &[u8]) -> Span {
         let start = self.needed_bytes;
         self.needed_bytes += s.len();
-        for &b in s {
-            if self.full || !self.bytes.try_push(b) {
-                self.full = true;
-                break;
-            }
+        if !self.full && !self.bytes.try_extend(s) {
+            self.full = true;
         }
         self.span_since(start)
     }
