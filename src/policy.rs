@@ -239,7 +239,14 @@ impl<B: Buf<u8>, E: Buf<Entry>> Rules<B, E> {
             OriginRule::Exact(o) => Some(o.as_bytes()),
             _ => None,
         });
-        let origins = arena.push_set(exact, Case::Sensitive);
+        // Without a `*` every rule of a valid configuration is an exact
+        // origin: their number is known without parsing them all once more
+        // (a quarter of compiling a million).
+        let origins = if c.allowed_origins.iter().any(|o| o.contains('*')) {
+            arena.push_set(exact, Case::Sensitive)
+        } else {
+            arena.push_set_of(exact, Case::Sensitive, c.allowed_origins.len())
+        };
         // Each pattern's texts go to the byte arena; the pattern entries
         // themselves stay contiguous, since nothing else adds entries here.
         let start = arena.mark();

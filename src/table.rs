@@ -239,6 +239,17 @@ impl<B: Buf<u8>, E: Buf<Entry>> Arena<B, E> {
         case: Case,
     ) -> Section {
         let n = keys.clone().count();
+        self.push_set_of(keys, case, n)
+    }
+
+    /// [`Arena::push_set`] of `n` keys, known beforehand: the caller spares
+    /// a pass over keys that are costly to produce (parsed origins).
+    pub(crate) fn push_set_of<'k>(
+        &mut self,
+        keys: impl Iterator<Item = &'k [u8]> + Clone,
+        case: Case,
+        n: usize,
+    ) -> Section {
         let start = self.needed_entries;
         if n == 0 {
             return self.section(start);
