@@ -137,6 +137,127 @@ pub(crate) fn check_names<'r>(
     Ok(())
 }
 
+/// The commas of `w`: the high bit of each byte that is `,`.
+#[inline(always)]
+fn commas(w: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    // Zero bytes of `w ^ ",,,,,,,,"`; exact (no false positive above a
+    // true one matters here, and `x | high` keeps each byte to itself).
+    let x = w ^ (u64::from(b',') * ONES);
+    !(((x & (0x7f * ONES)) + 0x7f * ONES) | x) & (0x80 * ONES)
+}
+
+/// The eight bytes of `s` from `i`, zero-padded: one load when they are
+/// all there (the common case), [`word_at`]'s shifts otherwise.
+#[inline(always)]
+fn load(s: &[u8], i: usize) -> u64 {
+    match s.get(i..i.wrapping_add(8)) {
+        Some(w) => u64::from_le_bytes(w.try_into().unwrap_or_default()),
+        None => word_at(s, i),
+    }
+}
+
+/// The first `,` of `s` at or after `i`, a word at a time.
+#[inline(always)]
+fn next_comma(s: &[u8], mut i: usize) -> Option<usize> {
+    while i < s.len() {
+        let c = commas(load(s, i));
+        if c != 0 {
+            let at = i + (c.trailing_zeros() / 8) as usize;
+            return (at < s.len()).then_some(at);
+        }
+        i += 8;
+    }
+    None
+}
+
+/// The fast path for what browsers send: one line of lower-case names,
+/// sorted, separated by commas without spaces (`authorization,content-type`).
+/// `allowed` is the policy's allowed names in the same form (see
+/// `Arena::push_sorted_joined`). Returns `true` only when every element of
+/// `line` is, byte for byte, one of `allowed`, in increasing order: then
+/// the general scan would accept the line too (each element a valid
+/// token, no empty element, no more names than `allowed` holds, no
+/// longer than it). Anything else — spaces, upper case, another order, a
+/// name not allowed — returns `false`, and the caller runs the general
+/// scan, which decides.
+///
+/// The two lists are walked together eight bytes at a time: where they
+/// agree, every name that ends in the agreeing bytes is allowed; where they
+/// first differ, the request's name either sorts after the policy's (skip
+/// the policy's name) or is not there (give up). No hashing, and each byte
+/// of either list is looked at a bounded number of times.
+#[inline]
+pub(crate) fn sorted_subset(line: &[u8], allowed: &[u8]) -> bool {
+    // `i`, `j`: where the current names start in `line` and `allowed`.
+    let (mut i, mut j) = (0usize, 0usize);
+    // The request's bytes past its end and the policy's past its end read
+    // as zero; lengths decide what the zero means.
+    loop {
+        let mut k = 0usize;
+        // The start of the current name, relative to `i` (and `j`).
+        let mut name = 0usize;
+        let d = loop {
+            let (x, y) = (load(line, i + k), load(allowed, j + k));
+            let diff = x ^ y;
+            let same = if diff == 0 {
+                8
+            } else {
+                (diff.trailing_zeros() / 8) as usize
+            };
+            // Commas among the agreeing bytes end allowed names.
+            let agreeing = if same == 8 {
+                u64::MAX
+            } else {
+                (1u64 << (8 * same)) - 1
+            };
+            let c = commas(x) & agreeing;
+            if c != 0 {
+                name = k + (63 - c.leading_zeros() as usize) / 8 + 1;
+            }
+            if same < 8 {
+                break k + same;
+            }
+            k += 8;
+            // Both lists end inside this word with no difference: only
+            // possible when both ended at the same place (zero padding).
+            if i + k >= line.len() && j + k >= allowed.len() {
+                break (line.len() - i).min(allowed.len() - j).min(k);
+            }
+        };
+        let r_end = i + d >= line.len();
+        let a_end = j + d >= allowed.len();
+        if r_end {
+            // The request's last name ended here: allowed iff the policy's
+            // name ends here too.
+            return d > name && (a_end || allowed[j + d] == b',');
+        }
+        if a_end {
+            // The policy has no more names; the request has.
+            return false;
+        }
+        let (rb, ab) = (line[i + d], allowed[j + d]);
+        if ab == b',' && rb != b',' && d > name {
+            // The request's name is longer than the policy's, which it
+            // starts with: it sorts after it. Skip the policy's name.
+            i += name;
+            j += d + 1;
+            continue;
+        }
+        if rb > ab && rb != b',' {
+            // The request's name sorts after the policy's: skip the
+            // policy's name (to its comma, or give up at its end).
+            i += name;
+            match next_comma(allowed, j + d) {
+                Some(at) => j = at + 1,
+                None => return false,
+            }
+            continue;
+        }
+        return false;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -213,6 +334,75 @@ mod tests {
         });
         assert_eq!(r, Err((Reason::HeaderNotAllowed, &b"b"[..])));
         assert_eq!(calls, 2);
+    }
+
+    /// The fast path agrees with a plain reading of its contract: every
+    /// element of the line is one of the allowed names, each at most once,
+    /// in increasing order (so the general scan accepts it too).
+    #[test]
+    fn sorted_subset_is_exact() {
+        let allowed: &[&[u8]] = &[
+            b"a",
+            b"ab",
+            b"authorization",
+            b"b",
+            b"content-type",
+            b"x-a",
+            b"x-request-id",
+            b"x-request-id-and-more",
+        ];
+        let joined = allowed.join(&b","[..]);
+        let want = |line: &[u8]| {
+            let names: Vec<&[u8]> = line.split(|&b| b == b',').collect();
+            names.iter().all(|n| allowed.contains(n)) && names.windows(2).all(|w| w[0] < w[1])
+        };
+        // Every line of up to three elements drawn from the allowed names,
+        // near misses, and malformed elements.
+        let mut pool: Vec<&[u8]> = allowed.to_vec();
+        pool.extend_from_slice(&[
+            b"",
+            b"A",
+            b"x-",
+            b"x-b",
+            b"aa",
+            b"x-request-i",
+            b"x-request-idx",
+            b"c",
+            b" a",
+            b"a ",
+            b"content-type\0",
+            b"zz",
+            b"authorization-x",
+        ]);
+        let mut checked = 0;
+        for a in &pool {
+            for b in pool.iter().map(Some).chain([None]) {
+                for c in pool.iter().map(Some).chain([None]) {
+                    if b.is_none() && c.is_some() {
+                        continue;
+                    }
+                    let mut line = a.to_vec();
+                    for n in [b, c].into_iter().flatten() {
+                        line.push(b',');
+                        line.extend_from_slice(n);
+                    }
+                    let fast = sorted_subset(&line, &joined);
+                    assert_eq!(
+                        fast,
+                        want(&line),
+                        "{:?}",
+                        std::string::String::from_utf8_lossy(&line)
+                    );
+                    if fast {
+                        assert!(check_names(&[&line], |n| allowed.contains(&n.bytes)).is_ok());
+                    }
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 1000);
+        assert!(!sorted_subset(b"a", b""));
+        assert!(!sorted_subset(b"", b"a"));
     }
 
     #[test]

@@ -7,7 +7,7 @@ use crate::config::Config;
 use crate::decision::{Decision, Denial, Headers, Kind, Reason, Verdict};
 use crate::error::{ConfigErrors, ConfigWarnings, Field, Problem, Report, Value};
 use crate::header;
-use crate::limits::MAX_METHOD_LEN;
+use crate::limits::{MAX_METHOD_LEN, MAX_REQUESTED_HEADERS, MAX_REQUEST_HEADERS_LEN};
 use crate::method;
 use crate::origin::{self, OriginRule, PatternPort, PortMatch, Shape};
 use crate::request::RequestDescriptor;
@@ -32,6 +32,11 @@ pub(crate) struct Rules<B, E> {
     methods: Section,
     /// Hash set of request header names (case-insensitive).
     headers: Section,
+    /// The same names in the form browsers send them (lower case, sorted,
+    /// comma-separated), for the fast path of `acrh::sorted_subset`; `None`
+    /// when every header is allowed, or when the list is longer than a
+    /// request may send (the general scan must then apply the caps).
+    sorted_headers: Option<Span>,
     any_origin: bool,
     allow_null: bool,
     any_method: bool,
@@ -101,7 +106,9 @@ fn validate<'c>(c: &Config<'_, 'c>, report: &mut Report<'c>) -> Wildcards {
         true,
         |o| origin::parse_rule(o).map(|_| ()),
     );
-    for &o in c.allowed_origins {
+    // Only a rule with a `*` is a pattern: skipping the others spares
+    // parsing each exact origin again (a third of compiling a million).
+    for &o in c.allowed_origins.iter().filter(|o| o.contains('*')) {
         if let Ok(OriginRule::Pattern(p)) = origin::parse_rule(o) {
             if origin::is_public_suffix_pattern(&p) {
                 report.report(
@@ -236,7 +243,14 @@ impl<B: Buf<u8>, E: Buf<Entry>> Rules<B, E> {
             OriginRule::Exact(o) => Some(o.as_bytes()),
             _ => None,
         });
-        let origins = arena.push_set(exact, Case::Sensitive);
+        // Without a `*` every rule of a valid configuration is an exact
+        // origin: their number is known without parsing them all once more
+        // (a quarter of compiling a million).
+        let origins = if c.allowed_origins.iter().any(|o| o.contains('*')) {
+            arena.push_set(exact, Case::Sensitive)
+        } else {
+            arena.push_set_of(exact, Case::Sensitive, c.allowed_origins.len())
+        };
         // Each pattern's texts go to the byte arena; the pattern entries
         // themselves stay contiguous, since nothing else adds entries here.
         let start = arena.mark();
@@ -273,6 +287,10 @@ impl<B: Buf<u8>, E: Buf<Entry>> Rules<B, E> {
                 .map(|h| h.as_bytes()),
             Case::Insensitive,
         );
+        let named_headers = c.allowed_headers.iter().filter(|h| **h != "*");
+        let sorted_headers = (!any_header && c.allowed_headers.len() <= MAX_REQUESTED_HEADERS)
+            .then(|| arena.push_sorted_joined(named_headers.map(|h| h.as_bytes())))
+            .filter(|span| span.len() <= MAX_REQUEST_HEADERS_LEN);
         let expose =
             (!c.exposed_headers.is_empty()).then(|| arena.push_joined(c.exposed_headers, b", "));
         let max_age = c
@@ -298,12 +316,14 @@ impl<B: Buf<u8>, E: Buf<Entry>> Rules<B, E> {
                 }
             }
         };
+        arena.shrink();
         Some(Rules {
             arena,
             origins,
             patterns,
             methods,
             headers,
+            sorted_headers,
             any_origin,
             allow_null: c.allow_null_origin,
             any_method,
@@ -478,8 +498,18 @@ impl<B: Buf<u8>, E: Buf<Entry>> Rules<B, E> {
         if !method_ok {
             return Err(Denial::new(Reason::MethodNotAllowed, method));
         }
-        acrh::check_names(req.request_headers, |name| self.allow_header(name))
-            .map_err(|(reason, value)| Denial::new(reason, value))?;
+        // Browsers send one line, already in the policy's sorted form: one
+        // merge of the two lists then replaces scanning and hashing each
+        // name. Anything else (or a name the merge does not find) goes
+        // through the general scan, which decides.
+        let fast = match (req.request_headers, self.sorted_headers) {
+            ([line], Some(sorted)) => acrh::sorted_subset(line, self.arena.get(sorted)),
+            _ => false,
+        };
+        if !fast {
+            acrh::check_names(req.request_headers, |name| self.allow_header(name))
+                .map_err(|(reason, value)| Denial::new(reason, value))?;
+        }
         // Without permission the preflight is decided on its CORS checks
         // alone and the browser, seeing no grant, decides the rest: a 403
         // would turn a browser's warning-only mode into a hard failure.

@@ -13,6 +13,17 @@ use crate::token::{Case, Probe};
 pub(crate) trait Buf<T: Copy>: Default + Deref<Target = [T]> + DerefMut {
     /// Appends `v`; `false` when the buffer is full.
     fn try_push(&mut self, v: T) -> bool;
+
+    /// Appends all of `s`, or as much as fits; `false` when it did not all
+    /// fit.
+    fn try_extend(&mut self, s: &[T]) -> bool {
+        s.iter().all(|&v| self.try_push(v))
+    }
+
+    /// Gives back spare capacity once compiling is done: a growing `Vec`
+    /// doubles, and a policy of a million origins would otherwise keep up
+    /// to twice the room it uses.
+    fn shrink(&mut self) {}
 }
 
 #[cfg(feature = "alloc")]
@@ -20,6 +31,15 @@ impl<T: Copy> Buf<T> for alloc::vec::Vec<T> {
     fn try_push(&mut self, v: T) -> bool {
         self.push(v);
         true
+    }
+
+    fn try_extend(&mut self, s: &[T]) -> bool {
+        self.extend_from_slice(s);
+        true
+    }
+
+    fn shrink(&mut self) {
+        self.shrink_to_fit();
     }
 }
 
@@ -34,6 +54,13 @@ impl<T: Copy, const N: usize> Buf<T> for heapless::Vec<T, N> {
 pub(crate) struct Span {
     start: u32,
     len: u32,
+}
+
+impl Span {
+    /// Its length in bytes.
+    pub(crate) fn len(self) -> usize {
+        self.len as usize
+    }
 }
 
 /// A range of the entry array.
@@ -104,6 +131,12 @@ impl<B: Buf<u8>, E: Buf<Entry>> Arena<B, E> {
         }
     }
 
+    /// Gives back the buffers' spare capacity (see [`Buf::shrink`]).
+    pub(crate) fn shrink(&mut self) {
+        self.bytes.shrink();
+        self.entries.shrink();
+    }
+
     /// `Some((bytes, entries))` needed when something did not fit.
     pub(crate) fn shortfall(&self) -> Option<(usize, usize)> {
         self.full
@@ -114,17 +147,14 @@ impl<B: Buf<u8>, E: Buf<Entry>> Arena<B, E> {
     pub(crate) fn push_bytes(&mut self, s: &[u8]) -> Span {
         let start = self.needed_bytes;
         self.needed_bytes += s.len();
-        for &b in s {
-            if self.full || !self.bytes.try_push(b) {
-                self.full = true;
-                break;
-            }
+        if !self.full && !self.bytes.try_extend(s) {
+            self.full = true;
         }
         self.span_since(start)
     }
 
     /// Stores `s` in ASCII lower case.
-    fn push_lower(&mut self, s: &[u8]) -> Span {
+    pub(crate) fn push_lower(&mut self, s: &[u8]) -> Span {
         let start = self.needed_bytes;
         for &b in s {
             self.push_bytes(&[b.to_ascii_lowercase()]);
@@ -164,6 +194,36 @@ impl<B: Buf<u8>, E: Buf<Entry>> Arena<B, E> {
         self.span_since(start)
     }
 
+    /// Stores `keys` in ASCII lower case, sorted bytewise, without
+    /// duplicates, joined by `,`: the form in which browsers send
+    /// `Access-Control-Request-Headers`, for `acrh::sorted_subset`.
+    /// Sorted by repeated selection, which needs no allocation (compiling
+    /// happens once, and lists of header names are short).
+    pub(crate) fn push_sorted_joined<'k>(
+        &mut self,
+        keys: impl Iterator<Item = &'k [u8]> + Clone,
+    ) -> Span {
+        let lower = |k: &'k [u8]| k.iter().map(u8::to_ascii_lowercase);
+        let start = self.needed_bytes;
+        let mut last: Option<&'k [u8]> = None;
+        loop {
+            let after_last = |k: &&'k [u8]| last.is_none_or(|l| lower(k).gt(lower(l)));
+            let Some(next) = keys
+                .clone()
+                .filter(after_last)
+                .min_by(|a, b| lower(a).cmp(lower(b)))
+            else {
+                break;
+            };
+            if last.is_some() {
+                self.push_bytes(b",");
+            }
+            self.push_lower(next);
+            last = Some(next);
+        }
+        self.span_since(start)
+    }
+
     pub(crate) fn push_entry(&mut self, e: Entry) {
         self.needed_entries += 1;
         if !self.full && !self.entries.try_push(e) {
@@ -179,6 +239,17 @@ impl<B: Buf<u8>, E: Buf<Entry>> Arena<B, E> {
         case: Case,
     ) -> Section {
         let n = keys.clone().count();
+        self.push_set_of(keys, case, n)
+    }
+
+    /// [`Arena::push_set`] of `n` keys, known beforehand: the caller spares
+    /// a pass over keys that are costly to produce (parsed origins).
+    pub(crate) fn push_set_of<'k>(
+        &mut self,
+        keys: impl Iterator<Item = &'k [u8]> + Clone,
+        case: Case,
+        n: usize,
+    ) -> Section {
         let start = self.needed_entries;
         if n == 0 {
             return self.section(start);
