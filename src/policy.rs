@@ -351,8 +351,30 @@ impl<B: Buf<u8>, E: Buf<Entry>> Rules<B, E> {
 #[cfg(any(feature = "tower", feature = "actix"))]
 pub(crate) type OriginPredicate = dyn Fn(&[u8]) -> bool + Send + Sync;
 
-/// The predicate as the decision borrows it, for as long as it decides.
-type More<'p> = dyn Fn(&[u8]) -> bool + 'p;
+/// Origins allowed beyond the static rules: an adapter's predicate, or
+/// none. A type rather than an `Option`, so that deciding without a
+/// predicate compiles to exactly the static rules.
+pub(crate) trait MoreOrigins {
+    const ASKS: bool;
+    fn allows(&self, origin: &[u8]) -> bool;
+}
+
+/// No predicate ([`Policy::decide`]).
+pub(crate) struct NoMore;
+
+impl MoreOrigins for NoMore {
+    const ASKS: bool = false;
+    fn allows(&self, _: &[u8]) -> bool {
+        false
+    }
+}
+
+impl<F: Fn(&[u8]) -> bool + ?Sized> MoreOrigins for F {
+    const ASKS: bool = true;
+    fn allows(&self, origin: &[u8]) -> bool {
+        self(origin)
+    }
+}
 
 /// Denies a CORS request that repeated a single-valued header: which line
 /// the browser meant is ambiguous (and no browser does it).
@@ -368,10 +390,10 @@ fn not_repeated<'a>(req: &RequestDescriptor<'a>) -> Result<(), Denial<'a>> {
 }
 
 impl<B: Buf<u8>, E: Buf<Entry>> Rules<B, E> {
-    pub(crate) fn decide<'a>(
+    pub(crate) fn decide<'a, M: MoreOrigins + ?Sized>(
         &'a self,
         req: &RequestDescriptor<'a>,
-        more: Option<&More<'_>>,
+        more: &M,
     ) -> Decision<'a> {
         let Some(origin) = req.origin else {
             return self.not_cors();
@@ -407,11 +429,11 @@ impl<B: Buf<u8>, E: Buf<Entry>> Rules<B, E> {
     // Kept out of line, like `preflight`: `decide` then needs no stack
     // frame, which the non-CORS path would otherwise pay for.
     #[inline(never)]
-    fn actual<'a>(
+    fn actual<'a, M: MoreOrigins + ?Sized>(
         &'a self,
         origin: &'a [u8],
         req: &RequestDescriptor<'a>,
-        more: Option<&More<'_>>,
+        more: &M,
     ) -> Decision<'a> {
         let mut headers = Headers {
             vary: self.vary_simple,
@@ -442,12 +464,12 @@ impl<B: Buf<u8>, E: Buf<Entry>> Rules<B, E> {
     }
 
     #[inline(never)]
-    fn preflight<'a>(
+    fn preflight<'a, M: MoreOrigins + ?Sized>(
         &'a self,
         origin: &'a [u8],
         method: &'a [u8],
         req: &RequestDescriptor<'a>,
-        more: Option<&More<'_>>,
+        more: &M,
     ) -> Decision<'a> {
         let mut headers = Headers {
             vary: Some(self.vary_preflight),
@@ -476,12 +498,12 @@ impl<B: Buf<u8>, E: Buf<Entry>> Rules<B, E> {
     /// The checks of a preflight, in order: origin, method, headers, private
     /// network. Returns the `Access-Control-Allow-Origin` value and whether
     /// to allow private network access.
-    fn check_preflight<'a>(
+    fn check_preflight<'a, M: MoreOrigins + ?Sized>(
         &'a self,
         origin: &'a [u8],
         method: &'a [u8],
         req: &RequestDescriptor<'a>,
-        more: Option<&More<'_>>,
+        more: &M,
     ) -> Result<(&'a [u8], bool), Denial<'a>> {
         not_repeated(req)?;
         let acao = self.allow_origin(origin, more)?;
@@ -519,10 +541,10 @@ impl<B: Buf<u8>, E: Buf<Entry>> Rules<B, E> {
 
     /// The `Access-Control-Allow-Origin` value for `origin`, or why not.
     #[inline]
-    fn allow_origin<'a>(
+    fn allow_origin<'a, M: MoreOrigins + ?Sized>(
         &'a self,
         origin: &'a [u8],
-        more: Option<&More<'_>>,
+        more: &M,
     ) -> Result<&'a [u8], Denial<'a>> {
         if self.any_origin {
             return Ok(b"*");
@@ -534,8 +556,8 @@ impl<B: Buf<u8>, E: Buf<Entry>> Rules<B, E> {
         };
         // The predicate comes after every static rule, and never sees
         // `null`: that is allowed by `allow_null_origin` or not at all.
-        let allowed = self.origin_allowed(&probe)
-            || more.is_some_and(|allow| origin != b"null" && allow(origin));
+        let allowed =
+            self.origin_allowed(&probe) || (M::ASKS && origin != b"null" && more.allows(origin));
         if allowed {
             Ok(origin)
         } else {
@@ -680,7 +702,7 @@ impl Policy {
     /// [`limits`](crate::limits).
     #[inline]
     pub fn decide<'a>(&'a self, request: &RequestDescriptor<'a>) -> Decision<'a> {
-        self.rules.decide(request, None)
+        self.rules.decide(request, &NoMore)
     }
 
     /// [`Policy::decide`], asking `allow` about an origin the policy's own
@@ -708,7 +730,7 @@ impl Policy {
         request: &RequestDescriptor<'a>,
         allow: &dyn Fn(&[u8]) -> bool,
     ) -> Decision<'a> {
-        self.rules.decide(request, Some(allow))
+        self.rules.decide(request, allow)
     }
 
     /// The header values that are the same for every request, for adapters
@@ -779,6 +801,6 @@ impl<const BYTES: usize, const ENTRIES: usize> FixedPolicy<BYTES, ENTRIES> {
     /// Decides one request; see [`Policy::decide`](crate::Policy).
     #[inline]
     pub fn decide<'a>(&'a self, request: &RequestDescriptor<'a>) -> Decision<'a> {
-        self.rules.decide(request, None)
+        self.rules.decide(request, &NoMore)
     }
 }
