@@ -308,8 +308,8 @@ exposed_headers = []
             preflight_status: None,
         },
         Group {
-            // `*.localhost` itself is refused at compile time (a pattern over
-            // a single label), so the pattern sits one label lower.
+            // The pattern sits one label below `localhost`, so that both a
+            // matching subdomain and a non-matching sibling can be tried.
             name: "subdomain-pattern",
             policy: format!(r#"
 allowed_origins = ["http://*.app.localhost:{p}"]
