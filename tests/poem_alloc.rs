@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::counting::{allocations_during, ready, Counting};
+use common::counting::{allocations_during, ready, Counting, SCENARIOS};
 use cors_engine::poem::Cors;
 use cors_engine::{Config, Policy};
 use poem::http::{HeaderValue, Method};
@@ -57,38 +57,9 @@ fn allocations(endpoint: &impl Endpoint, make: &dyn Fn() -> Request) -> usize {
 #[test]
 fn allocations_the_middleware_adds_per_request() {
     let with = app.with(Cors::new(Policy::compile(&CONFIG).unwrap()));
-    let scenarios: [(&str, &dyn Fn() -> Request); 5] = [
-        ("not CORS", &|| request(Method::GET, &[])),
-        ("actual, allowed", &|| {
-            request(Method::GET, &[("origin", "https://app.example.com")])
-        }),
-        ("actual, denied", &|| {
-            request(Method::GET, &[("origin", "https://evil.example.com")])
-        }),
-        ("preflight, 3 headers", &|| {
-            request(
-                Method::OPTIONS,
-                &[
-                    ("origin", "https://app.example.com"),
-                    ("access-control-request-method", "PUT"),
-                    (
-                        "access-control-request-headers",
-                        "content-type, authorization, x-request-id",
-                    ),
-                ],
-            )
-        }),
-        ("preflight, denied", &|| {
-            request(
-                Method::OPTIONS,
-                &[
-                    ("origin", "https://evil.example.com"),
-                    ("access-control-request-method", "PUT"),
-                ],
-            )
-        }),
-    ];
-    for (name, make) in scenarios {
+    for (name, method, lines) in SCENARIOS {
+        let method = Method::from_bytes(method.as_bytes()).expect("a method");
+        let make = &|| request(method.clone(), lines);
         let baseline = allocations(&app, make);
         let layered = allocations(&with, make);
         println!("{name:22} baseline {baseline} allocations, with the middleware {layered}");

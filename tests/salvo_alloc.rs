@@ -6,7 +6,7 @@ mod common;
 
 use std::sync::Arc;
 
-use common::counting::{allocations_during, ready, Counting};
+use common::counting::{allocations_during, ready, Counting, SCENARIOS};
 use cors_engine::salvo::Cors;
 use cors_engine::{Config, Policy};
 use salvo_core::http::{HeaderValue, Method};
@@ -70,38 +70,9 @@ fn allocations_the_hoop_adds_per_request() {
     let handler: Arc<dyn Handler> = Arc::new(app);
     let without = [handler.clone()];
     let with = [cors, handler];
-    let scenarios: [(&str, &dyn Fn() -> Request); 5] = [
-        ("not CORS", &|| request(Method::GET, &[])),
-        ("actual, allowed", &|| {
-            request(Method::GET, &[("origin", "https://app.example.com")])
-        }),
-        ("actual, denied", &|| {
-            request(Method::GET, &[("origin", "https://evil.example.com")])
-        }),
-        ("preflight, 3 headers", &|| {
-            request(
-                Method::OPTIONS,
-                &[
-                    ("origin", "https://app.example.com"),
-                    ("access-control-request-method", "PUT"),
-                    (
-                        "access-control-request-headers",
-                        "content-type, authorization, x-request-id",
-                    ),
-                ],
-            )
-        }),
-        ("preflight, denied", &|| {
-            request(
-                Method::OPTIONS,
-                &[
-                    ("origin", "https://evil.example.com"),
-                    ("access-control-request-method", "PUT"),
-                ],
-            )
-        }),
-    ];
-    for (name, make) in scenarios {
+    for (name, method, lines) in SCENARIOS {
+        let method = Method::from_bytes(method.as_bytes()).expect("a method");
+        let make = &|| request(method.clone(), lines);
         let baseline = allocations(&without, make);
         let layered = allocations(&with, make);
         println!("{name:22} baseline {baseline} allocations, with the hoop {layered}");

@@ -58,3 +58,47 @@ pub fn ready<F: std::future::Future>(future: F) -> F::Output {
         Poll::Pending => panic!("a measured service had to wait"),
     }
 }
+
+/// Name, method, header lines.
+pub type Scenario = (
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+);
+
+/// The allocation tests' requests, the same for every framework: name,
+/// method and header lines. A name starting with `preflight` is answered by
+/// the CORS layer without the application.
+pub const SCENARIOS: [Scenario; 5] = [
+    ("not CORS", "GET", &[]),
+    (
+        "actual, allowed",
+        "GET",
+        &[("origin", "https://app.example.com")],
+    ),
+    (
+        "actual, denied",
+        "GET",
+        &[("origin", "https://evil.example.com")],
+    ),
+    (
+        "preflight, 3 headers",
+        "OPTIONS",
+        &[
+            ("origin", "https://app.example.com"),
+            ("access-control-request-method", "PUT"),
+            (
+                "access-control-request-headers",
+                "content-type, authorization, x-request-id",
+            ),
+        ],
+    ),
+    (
+        "preflight, denied",
+        "OPTIONS",
+        &[
+            ("origin", "https://evil.example.com"),
+            ("access-control-request-method", "PUT"),
+        ],
+    ),
+];
