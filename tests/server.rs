@@ -412,6 +412,16 @@ fn routes_from_the_file_pick_the_policy_by_path() {
         Some("*")
     );
     assert_eq!(acao(&server, "/internal/a", "https://app.example"), None);
+    // DESIGN §3.11: the path is matched as the server routes it, without
+    // the query.
+    assert_eq!(
+        acao(&server, "/public/a?next=/internal/x", "https://x.example").as_deref(),
+        Some("*")
+    );
+    assert_eq!(
+        acao(&server, "/internal/a?p=/public/", "https://app.example"),
+        None
+    );
     assert_eq!(
         acao(&server, "/api", "https://app.example").as_deref(),
         Some("https://app.example")
