@@ -58,46 +58,7 @@ const CONFIG: cors_engine::Config = cors_engine::Config::new()
     .allow_credentials(true)
     .max_age(600);
 
-/// The requests, as (name, method, header lines).
-type Scenario = (
-    &'static str,
-    &'static str,
-    &'static [(&'static str, &'static str)],
-);
-
-const SCENARIOS: [Scenario; 5] = [
-    ("not CORS", "GET", &[]),
-    (
-        "actual, allowed",
-        "GET",
-        &[("origin", "https://app.example.com")],
-    ),
-    (
-        "actual, denied",
-        "GET",
-        &[("origin", "https://evil.example.com")],
-    ),
-    (
-        "preflight, 3 headers",
-        "OPTIONS",
-        &[
-            ("origin", "https://app.example.com"),
-            ("access-control-request-method", "PUT"),
-            (
-                "access-control-request-headers",
-                "content-type,authorization,x-request-id",
-            ),
-        ],
-    ),
-    (
-        "preflight, denied",
-        "OPTIONS",
-        &[
-            ("origin", "https://evil.example.com"),
-            ("access-control-request-method", "PUT"),
-        ],
-    ),
-];
+use counting::{Scenario, SCENARIOS};
 
 const IMPLEMENTATIONS: [&str; 4] = ["baseline", "floor", "cors-engine", "peer"];
 

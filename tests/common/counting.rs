@@ -66,8 +66,9 @@ pub type Scenario = (
     &'static [(&'static str, &'static str)],
 );
 
-/// The allocation tests' requests, the same for every framework: name,
-/// method and header lines. A name starting with `preflight` is answered by
+/// The allocation tests' and the peers benchmark's requests, the same for
+/// every framework: name, method and header lines (the requested headers
+/// as browsers send them). A name starting with `preflight` is answered by
 /// the CORS layer without the application.
 pub const SCENARIOS: [Scenario; 5] = [
     ("not CORS", "GET", &[]),
@@ -89,7 +90,7 @@ pub const SCENARIOS: [Scenario; 5] = [
             ("access-control-request-method", "PUT"),
             (
                 "access-control-request-headers",
-                "content-type, authorization, x-request-id",
+                "content-type,authorization,x-request-id",
             ),
         ],
     ),
