@@ -42,6 +42,7 @@ mod app;
 #[path = "../tests/common/counting.rs"]
 #[allow(dead_code)]
 mod counting;
+use counting::{Scenario, SCENARIOS};
 
 #[global_allocator]
 static GLOBAL: counting::Counting = counting::Counting;
@@ -57,8 +58,6 @@ const CONFIG: cors_engine::Config = cors_engine::Config::new()
     .exposed_headers(&["x-total-count"])
     .allow_credentials(true)
     .max_age(600);
-
-use counting::{Scenario, SCENARIOS};
 
 const IMPLEMENTATIONS: [&str; 4] = ["baseline", "floor", "cors-engine", "peer"];
 
