@@ -10,7 +10,7 @@ use crate::header;
 use crate::limits::{MAX_METHOD_LEN, MAX_REQUESTED_HEADERS, MAX_REQUEST_HEADERS_LEN};
 use crate::method;
 use crate::origin::{self, OriginRule, PatternPort, PortMatch, Shape};
-use crate::request::RequestDescriptor;
+use crate::request::{RequestDescriptor, SingleHeader};
 use crate::table::{Arena, Buf, Entry, PortRule, Section, Span};
 use crate::token::{is_token, Case, Probe};
 
@@ -439,12 +439,13 @@ impl<B: Buf<u8>, E: Buf<Entry>> Rules<B, E> {
             vary: self.vary_simple,
             ..Headers::default()
         };
-        // The static answer of an any-origin policy echoes nothing, so a
-        // repeated `Origin` changes nothing about it (DESIGN §3.2).
-        let checked = if self.any_origin {
-            Ok(())
-        } else {
-            not_repeated(req)
+        // Only `Origin` is read here: a repeated request-method line means
+        // nothing outside a preflight. The static answer of an any-origin
+        // policy echoes nothing, so a repeated `Origin` changes nothing
+        // about it either (DESIGN §3.2).
+        let checked = match req.repeated {
+            Some(SingleHeader::Origin) if !self.any_origin => not_repeated(req),
+            _ => Ok(()),
         };
         let verdict = match checked.and_then(|()| self.allow_origin(origin, more)) {
             Ok(acao) => {

@@ -35,8 +35,12 @@ pub struct RequestDescriptor<'a> {
     /// Set when one of the single-valued CORS request headers came on more
     /// than one line. Browsers never do that, and which line to believe is
     /// ambiguous, so a CORS request carrying it is denied
-    /// ([`Reason::RepeatedHeader`](crate::Reason::RepeatedHeader)).
-    /// Adapters set it; the other fields then hold the first line.
+    /// ([`Reason::RepeatedHeader`](crate::Reason::RepeatedHeader)) — a
+    /// preflight for any of the three, any other request only for `Origin`,
+    /// the one header it reads. Adapters set it (and need look at the
+    /// request headers of a preflight only: a request whose method is not
+    /// `OPTIONS` is decided on `Origin` alone); the other fields then hold
+    /// the first line.
     pub repeated: Option<SingleHeader>,
 }
 

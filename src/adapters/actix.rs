@@ -123,7 +123,7 @@ use super::vary;
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Service, ServiceRequest, ServiceResponse, Transform};
 use actix_web::http::header::{self, HeaderMap, HeaderValue};
-use actix_web::http::StatusCode;
+use actix_web::http::{Method, StatusCode};
 use actix_web::{Error, HttpResponse};
 use pin_project_lite::pin_project;
 
@@ -350,7 +350,7 @@ struct Read<'r> {
 }
 
 impl<'r> Read<'r> {
-    fn new(headers: &'r HeaderMap) -> Self {
+    fn new(method: &Method, headers: &'r HeaderMap) -> Self {
         let origin = headers.get_all(header::ORIGIN).as_slice();
         let mut read = Read {
             origin: origin.first(),
@@ -359,9 +359,10 @@ impl<'r> Read<'r> {
             repeated: (origin.len() > 1).then_some(SingleHeader::Origin),
             lines: &[],
         };
-        // Without `Origin` the core looks at nothing else (not a CORS
-        // request, DESIGN §3.1): most requests cost one lookup.
-        if read.origin.is_none() {
+        // Without `Origin` (not a CORS request, DESIGN §3.1) or outside a
+        // preflight, the core looks at nothing else: most requests cost one
+        // lookup.
+        if read.origin.is_none() || *method != Method::OPTIONS {
             return read;
         }
         let mut method: &[HeaderValue] = &[];
@@ -421,7 +422,7 @@ where
                 },
             };
         };
-        let read = Read::new(request.headers());
+        let read = Read::new(request.method(), request.headers());
         // Filled only when there are lines: most requests have none.
         let acrh: [&[u8]; ACRH_LINES];
         let request_headers: &[&[u8]] = if read.lines.is_empty() {

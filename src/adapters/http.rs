@@ -94,38 +94,44 @@ pub struct RequestHeaders<'a> {
     request_method: Option<&'a HeaderValue>,
     request_private_network: Option<&'a HeaderValue>,
     repeated: Option<SingleHeader>,
-    lines: [&'a [u8]; MAX_REQUEST_HEADER_LINES + 1],
-    line_values: [Option<&'a HeaderValue>; MAX_REQUEST_HEADER_LINES + 1],
-    line_count: usize,
+    /// The lines' bytes (what the core reads) and the values they are in
+    /// (what echoes clone). `heapless` vectors start uninitialised, so a
+    /// request without lines pays nothing for the room.
+    lines: heapless::Vec<&'a [u8], { MAX_REQUEST_HEADER_LINES + 1 }>,
+    line_values: heapless::Vec<&'a HeaderValue, { MAX_REQUEST_HEADER_LINES + 1 }>,
 }
 
 impl<'a> RequestHeaders<'a> {
     /// Reads the method and the CORS request headers.
     ///
-    /// One pass over the header lines: for the few headers of a request,
-    /// comparing names beats hashing four of them for lookups.
+    /// A request whose method is not `OPTIONS` is decided on `Origin`
+    /// alone, which one lookup finds. A preflight's four headers are found
+    /// in one pass over the lines: for the dozen lines of a request,
+    /// comparing names beats hashing four of them.
     #[inline]
     pub fn new(method: &'a Method, headers: &'a HeaderMap) -> Self {
-        let mut read = RequestHeaders {
-            method: method.as_str().as_bytes(),
-            origin: None,
-            request_method: None,
-            request_private_network: None,
-            repeated: None,
-            lines: [&[]; MAX_REQUEST_HEADER_LINES + 1],
-            line_values: [None; MAX_REQUEST_HEADER_LINES + 1],
-            line_count: 0,
-        };
+        if *method != Method::OPTIONS {
+            let mut origins = headers.get_all(ORIGIN).iter();
+            let origin = origins.next();
+            return RequestHeaders {
+                origin,
+                repeated: origin
+                    .and(origins.next())
+                    .map(|_| SingleHeader::Origin),
+                ..RequestHeaders::nothing(method)
+            };
+        }
+        let mut read = RequestHeaders::nothing(method);
         for (name, value) in headers {
             let (slot, which) = if *name == ORIGIN {
                 (&mut read.origin, SingleHeader::Origin)
             } else if *name == ACCESS_CONTROL_REQUEST_METHOD {
                 (&mut read.request_method, SingleHeader::RequestMethod)
             } else if *name == ACCESS_CONTROL_REQUEST_HEADERS {
-                if let Some(line) = read.lines.get_mut(read.line_count) {
-                    *line = value.as_bytes();
-                    read.line_values[read.line_count] = Some(value);
-                    read.line_count += 1;
+                // Lines beyond the room are dropped: the core denies a
+                // request with as many as the room holds.
+                if read.lines.push(value.as_bytes()).is_ok() {
+                    let _ = read.line_values.push(value);
                 }
                 continue;
             } else if *name == ACRPN {
@@ -145,6 +151,19 @@ impl<'a> RequestHeaders<'a> {
         read
     }
 
+    /// A request with `method` and none of the CORS request headers.
+    fn nothing(method: &'a Method) -> Self {
+        RequestHeaders {
+            method: method.as_str().as_bytes(),
+            origin: None,
+            request_method: None,
+            request_private_network: None,
+            repeated: None,
+            lines: heapless::Vec::new(),
+            line_values: heapless::Vec::new(),
+        }
+    }
+
     /// Reads them from request [`Parts`](::http::request::Parts).
     pub fn from_parts(parts: &'a ::http::request::Parts) -> Self {
         Self::new(&parts.method, &parts.headers)
@@ -157,7 +176,7 @@ impl<'a> RequestHeaders<'a> {
             method: self.method,
             origin: self.origin.map(HeaderValue::as_bytes),
             request_method: self.request_method.map(HeaderValue::as_bytes),
-            request_headers: &self.lines[..self.line_count],
+            request_headers: &self.lines,
             request_private_network: self.request_private_network.map(HeaderValue::as_bytes),
             repeated: self.repeated,
         }
@@ -298,7 +317,7 @@ impl Cors {
             put(echo(method, request.request_method));
         }
         if let Some(i) = acah {
-            let line = request.line_values.get(i).copied().flatten();
+            let line = request.line_values.get(i).copied();
             put(echo(trim_ows(h.allow_headers[i]), line));
         }
         headers
@@ -338,7 +357,7 @@ impl Cors {
     /// For requests the template does not fit: `h` header by header.
     fn build_preflight_headers(&self, h: &Headers<'_>, request: &RequestHeaders<'_>) -> HeaderMap {
         let mut map = HeaderMap::with_capacity(h.len());
-        let mut lines = request.line_values[..request.line_count].iter().flatten();
+        let mut lines = request.line_values.iter();
         for header in h {
             let value = match header.name {
                 HeaderName::AllowOrigin => self.allow_origin(header.value, request),

@@ -297,6 +297,8 @@ where
             },
             None => {
                 let headers = cors.forward_headers(&decision, &read);
+                // What was read borrows the request, which moves on.
+                drop(read);
                 ResponseFuture {
                     state: State::Inner {
                         future: self.inner.call(request),

@@ -689,6 +689,16 @@ pub static CASES: &[Case] = &[
             .repeat(SingleHeader::RequestPrivateNetwork, b"true"),
         expect: Expect::preflight_denied(Reason::RepeatedHeader, &[VARY_PREFLIGHT_PN]),
     },
+    Case {
+        // Outside a preflight only `Origin` is read (§3.1): a repeated
+        // request-method line is not a repeated header there.
+        name: "repeated/two-acrm-lines-on-a-get-are-not-read",
+        policy: &BASIC,
+        request: Request::with_origin(b"GET", EX)
+            .acrm(b"PUT")
+            .repeat(SingleHeader::RequestMethod, b"DELETE"),
+        expect: Expect::actual(&[acao(EX), VARY_ORIGIN]),
+    },
     // ── §3.1 classification ────────────────────────────────────────────
     Case {
         name: "classify/no-origin-get-is-not-cors",
