@@ -182,79 +182,51 @@ fn next_comma(s: &[u8], mut i: usize) -> Option<usize> {
 /// name not allowed — returns `false`, and the caller runs the general
 /// scan, which decides.
 ///
-/// The two lists are walked together eight bytes at a time: where they
-/// agree, every name that ends in the agreeing bytes is allowed; where they
-/// first differ, the request's name either sorts after the policy's (skip
-/// the policy's name) or is not there (give up). No hashing, and each byte
-/// of either list is looked at a bounded number of times.
+/// The two sorted lists are merged: each of the request's names is
+/// compared with the policy's names from where the last one matched,
+/// skipping those that sort before it. No hashing, and each name of either
+/// list is compared at most once per name of the other it meets.
 #[inline]
 pub(crate) fn sorted_subset(line: &[u8], allowed: &[u8]) -> bool {
-    // `i`, `j`: where the current names start in `line` and `allowed`.
-    let (mut i, mut j) = (0usize, 0usize);
-    // The request's bytes past its end and the policy's past its end read
-    // as zero; lengths decide what the zero means.
-    loop {
-        let mut k = 0usize;
-        // The start of the current name, relative to `i` (and `j`).
-        let mut name = 0usize;
-        let d = loop {
-            let (x, y) = (load(line, i + k), load(allowed, j + k));
-            let diff = x ^ y;
-            let same = if diff == 0 {
-                8
-            } else {
-                (diff.trailing_zeros() / 8) as usize
-            };
-            // Commas among the agreeing bytes end allowed names.
-            let agreeing = if same == 8 {
-                u64::MAX
-            } else {
-                (1u64 << (8 * same)) - 1
-            };
-            let c = commas(x) & agreeing;
-            if c != 0 {
-                name = k + (63 - c.leading_zeros() as usize) / 8 + 1;
-            }
-            if same < 8 {
-                break k + same;
-            }
-            k += 8;
-            // Both lists end inside this word with no difference: only
-            // possible when both ended at the same place (zero padding).
-            if i + k >= line.len() && j + k >= allowed.len() {
-                break (line.len() - i).min(allowed.len() - j).min(k);
-            }
-        };
-        let r_end = i + d >= line.len();
-        let a_end = j + d >= allowed.len();
-        if r_end {
-            // The request's last name ended here: allowed iff the policy's
-            // name ends here too.
-            return d > name && (a_end || allowed[j + d] == b',');
+    // A request for the policy's first names — often all of them, when the
+    // policy lists what its own front end sends — is one comparison: a
+    // prefix of `allowed` that ends where a name does is whole names.
+    if let Some(rest) = allowed.strip_prefix(line) {
+        if !line.is_empty() && matches!(rest.first(), None | Some(b',')) {
+            return true;
         }
-        if a_end {
-            // The policy has no more names; the request has.
+    }
+    let (mut requested, mut policy) = (Some(line), Some(allowed));
+    while let Some(names) = requested {
+        let (name, more) = split_first_name(names);
+        if name.is_empty() {
             return false;
         }
-        let (rb, ab) = (line[i + d], allowed[j + d]);
-        if ab == b',' && rb != b',' && d > name {
-            // The request's name is longer than the policy's, which it
-            // starts with: it sorts after it. Skip the policy's name.
-            i += name;
-            j += d + 1;
-            continue;
-        }
-        if rb > ab && rb != b',' {
-            // The request's name sorts after the policy's: skip the
-            // policy's name (to its comma, or give up at its end).
-            i += name;
-            match next_comma(allowed, j + d) {
-                Some(at) => j = at + 1,
-                None => return false,
+        // The policy's names before `name` are not asked for: pass them.
+        loop {
+            let Some(names) = policy else {
+                return false;
+            };
+            let (candidate, after) = split_first_name(names);
+            policy = after;
+            match candidate.cmp(name) {
+                core::cmp::Ordering::Less => {}
+                core::cmp::Ordering::Equal => break,
+                core::cmp::Ordering::Greater => return false,
             }
-            continue;
         }
-        return false;
+        requested = more;
+    }
+    true
+}
+
+/// The first comma-separated element of `s`, and what follows its comma
+/// (`None` when it is the last).
+#[inline(always)]
+fn split_first_name(s: &[u8]) -> (&[u8], Option<&[u8]>) {
+    match next_comma(s, 0) {
+        Some(at) => (&s[..at], s.get(at + 1..)),
+        None => (s, None),
     }
 }
 

@@ -14,7 +14,10 @@ use crate::request::{RequestDescriptor, SingleHeader};
 use crate::table::{Arena, Buf, Entry, PortRule, Section, Span};
 use crate::token::{is_token, Case, Probe};
 
-const VARY_ORIGIN: &[u8] = b"Origin";
+/// The `Vary` of every response of a policy that depends on the origin,
+/// but a preflight's.
+pub(crate) const VARY_ORIGIN_STR: &str = "Origin";
+const VARY_ORIGIN: &[u8] = VARY_ORIGIN_STR.as_bytes();
 const VARY_PREFLIGHT: &[u8] =
     b"Origin, Access-Control-Request-Method, Access-Control-Request-Headers";
 const VARY_PREFLIGHT_PN: &[u8] = b"Origin, Access-Control-Request-Method, \

@@ -60,7 +60,7 @@ where
 }
 
 #[test]
-fn the_layer_adds_at_most_two_allocations_per_request() {
+fn the_layer_adds_no_allocation_to_forwarded_requests_and_two_to_preflights() {
     let policy = Policy::compile(&CONFIG).unwrap();
     let mut with = CorsLayer::new(policy).layer(service_fn(app));
     let mut without = service_fn(app);
@@ -102,13 +102,15 @@ fn the_layer_adds_at_most_two_allocations_per_request() {
         println!("{name:22} baseline {baseline} allocations, with CorsLayer {layered}");
         // A preflight never runs the application, so all its allocations
         // are the layer's; otherwise, the difference.
-        let overhead = if name.starts_with("preflight") {
-            layered
+        // Issue 14: none on a request that reaches the application, at
+        // most two (the response's header map) on a preflight.
+        let (overhead, most) = if name.starts_with("preflight") {
+            (layered, 2)
         } else {
-            layered.saturating_sub(baseline)
+            (layered.saturating_sub(baseline), 0)
         };
         assert!(
-            overhead <= 2,
+            overhead <= most,
             "{name}: the layer adds {overhead} allocations (baseline {baseline}, with layer {layered})"
         );
     }
