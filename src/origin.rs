@@ -406,25 +406,35 @@ pub(crate) fn pattern_matches(
     let Some(authority) = o.strip_prefix(prefix) else {
         return false;
     };
-    // Split off the port: hosts never contain `:` except inside IPv6
-    // brackets, which end with `]`.
-    let split = match authority.iter().rposition(|&b| b == b':') {
-        Some(i) if !authority[i..].contains(&b']') => i,
-        _ => authority.len(),
+    // Split off the port, reading from the end: a port is the digits after
+    // the last `:`, and hosts hold no `:` outside IPv6 brackets, which end
+    // with `]`. Only the bytes the rule needs are looked at.
+    let h = match port {
+        // The host must end the origin: its last label is never a port.
+        PortMatch::Default => authority,
+        PortMatch::Exact(want) => {
+            match authority
+                .strip_suffix(want)
+                .and_then(|a| a.strip_suffix(b":"))
+            {
+                Some(h) => h,
+                None => return false,
+            }
+        }
+        PortMatch::Any => {
+            let digits = authority
+                .iter()
+                .rev()
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+            let split = authority.len() - digits;
+            match authority[..split].strip_suffix(b":") {
+                Some(h) if parse_port(&authority[split..]).is_some() => h,
+                Some(_) => return false,
+                None => authority,
+            }
+        }
     };
-    let (h, p) = authority.split_at(split);
-    let port_ok = match (port, p) {
-        (PortMatch::Default, []) => true,
-        (PortMatch::Default, _) => false,
-        (PortMatch::Exact(want), [b':', got @ ..]) => got == want,
-        (PortMatch::Exact(_), _) => false,
-        (PortMatch::Any, []) => true,
-        (PortMatch::Any, [b':', got @ ..]) => parse_port(got).is_some(),
-        (PortMatch::Any, _) => false,
-    };
-    if !port_ok {
-        return false;
-    }
     if !subdomains {
         return h == host;
     }
