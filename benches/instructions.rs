@@ -12,7 +12,7 @@
 //! the request, serving one request to warm up) runs outside the counted
 //! function; the counted function serves one request or makes one
 //! decision. The adapters' overhead is an implementation's count minus the
-//! baseline's of the same scenario (`benches/instructions/table.sh`).
+//! baseline's of the same scenario (`benches/tables.py`).
 
 use std::hint::black_box;
 
@@ -99,6 +99,7 @@ fn decide_setup(scenario: &str) -> (&'static Policy, RequestDescriptor<'static>)
         ),
         "preflight_denied_header" => (policy(10), preflight(b"content-type,x-other")),
         "preflight_8KiB_commas" => (policy(10), preflight(&[b','; 8192])),
+        "preflight_8KiB_name" => (policy(10), preflight(&[b'a'; 8192])),
         _ => panic!("unknown scenario {scenario}"),
     }
 }
@@ -118,6 +119,7 @@ fn decide_setup(scenario: &str) -> (&'static Policy, RequestDescriptor<'static>)
 #[bench::preflight_denied_method(args = ("preflight_denied_method"), setup = decide_setup)]
 #[bench::preflight_denied_header(args = ("preflight_denied_header"), setup = decide_setup)]
 #[bench::preflight_8kib_commas(args = ("preflight_8KiB_commas"), setup = decide_setup)]
+#[bench::preflight_8kib_name(args = ("preflight_8KiB_name"), setup = decide_setup)]
 fn decide((policy, request): (&'static Policy, RequestDescriptor<'static>)) -> Decision<'static> {
     black_box(policy).decide(black_box(&request))
 }
