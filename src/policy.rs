@@ -18,10 +18,16 @@ use crate::token::{is_token, Case, Probe};
 /// but a preflight's.
 pub(crate) const VARY_ORIGIN_STR: &str = "Origin";
 const VARY_ORIGIN: &[u8] = VARY_ORIGIN_STR.as_bytes();
-const VARY_PREFLIGHT: &[u8] =
-    b"Origin, Access-Control-Request-Method, Access-Control-Request-Headers";
-const VARY_PREFLIGHT_PN: &[u8] = b"Origin, Access-Control-Request-Method, \
-Access-Control-Request-Headers, Access-Control-Request-Private-Network";
+/// A preflight's `Vary`, without and with private network access; an
+/// any-origin policy's are the same without `Origin, `. Every `Vary` a
+/// decision holds is one of these texts or a suffix of one.
+pub(crate) const VARY_PREFLIGHT_STRS: [&str; 2] = [
+    "Origin, Access-Control-Request-Method, Access-Control-Request-Headers",
+    "Origin, Access-Control-Request-Method, Access-Control-Request-Headers, \
+     Access-Control-Request-Private-Network",
+];
+const VARY_PREFLIGHT: &[u8] = VARY_PREFLIGHT_STRS[0].as_bytes();
+const VARY_PREFLIGHT_PN: &[u8] = VARY_PREFLIGHT_STRS[1].as_bytes();
 
 /// The compiled rules, generic over where their tables live.
 #[derive(Clone)]
@@ -745,7 +751,6 @@ impl Policy {
         FixedValues {
             max_age: r.max_age.map(|s| r.arena.get(s)),
             expose: r.expose.map(|s| r.arena.get(s)),
-            vary_simple: r.vary_simple,
             vary_preflight: r.vary_preflight,
         }
     }
@@ -757,7 +762,6 @@ impl Policy {
 pub(crate) struct FixedValues<'a> {
     pub(crate) max_age: Option<&'a [u8]>,
     pub(crate) expose: Option<&'a [u8]>,
-    pub(crate) vary_simple: Option<&'static [u8]>,
     pub(crate) vary_preflight: &'static [u8],
 }
 

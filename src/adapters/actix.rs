@@ -203,7 +203,8 @@ impl Values {
         Values {
             max_age: fixed.max_age.and_then(copied),
             expose: fixed.expose.and_then(copied),
-            vary_simple: fixed.vary_simple.and_then(constant),
+            // What a decision's `Vary` is outside a preflight.
+            vary_simple: Some(HeaderValue::from_static(crate::policy::VARY_ORIGIN_STR)),
             vary_preflight: constant(fixed.vary_preflight),
         }
     }

@@ -58,6 +58,7 @@ use rocket::{Build, Data, Request, Response, Rocket};
 use super::live::Live;
 use super::vary;
 use crate::limits::MAX_REQUEST_HEADER_LINES;
+use crate::policy::{VARY_ORIGIN_STR, VARY_PREFLIGHT_STRS};
 use crate::{Decision, HeaderName, Policy, PolicySet, RequestDescriptor, RouteId, SingleHeader};
 
 type Hook = dyn Fn(&Request<'_>, &Decision<'_>) + Send + Sync;
@@ -209,7 +210,7 @@ impl Fairing for Cors {
                 continue;
             };
             if header.name == HeaderName::Vary {
-                add_vary(response, vary_names(policy, value));
+                add_vary(response, vary_names(value));
             } else if last == Some(header.name) {
                 // A name the decision repeats (one requested-headers line
                 // echoed per line): every line is kept.
@@ -275,13 +276,16 @@ fn owned(name: HeaderName, value: &str) -> Cow<'static, str> {
 
 /// CORS's `Vary` names are the crate's constants: borrowed for as long as
 /// the response, not copied.
-fn vary_names(policy: &Policy, decided: &str) -> Cow<'static, str> {
-    let fixed = policy.fixed_values();
-    [fixed.vary_simple, Some(fixed.vary_preflight)]
-        .into_iter()
-        .flatten()
-        .find(|names| *names == decided.as_bytes())
-        .and_then(|names| core::str::from_utf8(names).ok())
+fn vary_names(decided: &str) -> Cow<'static, str> {
+    let constants = [VARY_ORIGIN_STR].into_iter().chain(VARY_PREFLIGHT_STRS);
+    constants
+        .filter_map(|names| {
+            names
+                .len()
+                .checked_sub(decided.len())
+                .map(|at| &names[at..])
+        })
+        .find(|names| *names == decided)
         .map_or_else(|| Cow::Owned(String::from(decided)), Cow::Borrowed)
 }
 

@@ -4,12 +4,16 @@
 extern crate std;
 
 use alloc::vec::Vec;
+#[cfg(any(feature = "http", feature = "actix"))]
 use core::cell::RefCell;
+#[cfg(any(feature = "http", feature = "actix"))]
 use std::thread::LocalKey;
 
+#[cfg(any(feature = "http", feature = "actix"))]
 /// Each adapter's per-thread [`LastJoin`], for its own header value type.
 pub(crate) type Kept<V> = LocalKey<RefCell<LastJoin<V>>>;
 
+#[cfg(any(feature = "http", feature = "actix"))]
 /// Joins CORS's `Vary` names (`ours`) into the application's first `Vary`
 /// line, in place: `Accept-Encoding` becomes `Accept-Encoding, Origin`
 /// (some caches read only one line). The line is left alone when it lists
@@ -65,6 +69,7 @@ pub(crate) fn joined(first: &[u8], second: &[u8]) -> Vec<u8> {
     joined
 }
 
+#[cfg(any(feature = "http", feature = "actix"))]
 /// The last `Vary` line an adapter joined with CORS's names, and the
 /// result.
 ///
@@ -78,6 +83,7 @@ pub(crate) struct LastJoin<V> {
     last: Option<(V, V, V)>,
 }
 
+#[cfg(any(feature = "http", feature = "actix"))]
 impl<V: Clone + PartialEq + AsRef<[u8]>> LastJoin<V> {
     pub(crate) const fn new() -> Self {
         LastJoin { last: None }
