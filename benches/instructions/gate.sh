@@ -11,7 +11,12 @@
 #
 # An intended change commits the updated baseline with it. Counts are exact
 # for one build: they move with the compiler and the dependencies' versions
-# (Cargo.lock), not with the machine's load.
+# (Cargo.lock), not with the machine's load. They include glibc's `malloc`
+# and `free`, whose paths depend on the heap's state, so a change to what a
+# benchmark's setup allocates can move a scenario that allocates by a few
+# percent without the measured code changing: check the profile
+# (`target/gungraun/**/callgrind.*.out`, `callgrind_annotate`) before
+# updating the baseline for such a move.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
