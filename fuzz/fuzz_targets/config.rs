@@ -13,10 +13,52 @@ use libfuzzer_sys::fuzz_target;
 
 /// Building blocks that make valid values likely, mixed with raw strings.
 const PIECES: &[&str] = &[
-    "https://", "http://", "*", ".", "example.com", "a", ":", "8080", "443", "/", "null", "*.",
-    "localhost", "[::1]", "@", "?", "#", "GET", "PATCH", "get", "x-a", "authorization", "cookie",
-    "sec-", "\r\n", " ", "é", "^", "$", "(", ")", "|", "\\.", "[a-z]+", "{9}", "co.uk", "github.io",
-    "127.000.0.1", "0x7f", "[0:0:0:0:0:0:0:1]", "::ffff:", ".*", "(?x)", " # c", "dnt", "OPTIONS",
+    "https://",
+    "http://",
+    "*",
+    ".",
+    "example.com",
+    "a",
+    ":",
+    "8080",
+    "443",
+    "/",
+    "null",
+    "*.",
+    "localhost",
+    "[::1]",
+    "@",
+    "?",
+    "#",
+    "GET",
+    "PATCH",
+    "get",
+    "x-a",
+    "authorization",
+    "cookie",
+    "sec-",
+    "\r\n",
+    " ",
+    "é",
+    "^",
+    "$",
+    "(",
+    ")",
+    "|",
+    "\\.",
+    "[a-z]+",
+    "{9}",
+    "co.uk",
+    "github.io",
+    "127.000.0.1",
+    "0x7f",
+    "[0:0:0:0:0:0:0:1]",
+    "::ffff:",
+    ".*",
+    "(?x)",
+    " # c",
+    "dnt",
+    "OPTIONS",
 ];
 
 /// Keys of a policy file, misspelt ones and route keys included.
@@ -127,7 +169,13 @@ fn check_config(u: &mut Unstructured<'_>) -> Result<()> {
     let methods = list(u)?;
     let headers = list(u)?;
     let exposed = list(u)?;
-    let (o, r, m, h, e) = (refs(&origins), refs(&regexes), refs(&methods), refs(&headers), refs(&exposed));
+    let (o, r, m, h, e) = (
+        refs(&origins),
+        refs(&regexes),
+        refs(&methods),
+        refs(&headers),
+        refs(&exposed),
+    );
     let mut config = Config::new()
         .allowed_origins(&o)
         .allowed_origin_regexes(&r)
@@ -164,7 +212,8 @@ fn check_config(u: &mut Unstructured<'_>) -> Result<()> {
             }
             let requests = [
                 RequestDescriptor::new(b"GET"),
-                RequestDescriptor::new(b"GET").origin(origins.first().map_or(b"x", |o| o.as_bytes())),
+                RequestDescriptor::new(b"GET")
+                    .origin(origins.first().map_or(b"x", |o| o.as_bytes())),
                 RequestDescriptor::new(b"OPTIONS")
                     .origin(origins.last().map_or(b"null", |o| o.as_bytes()))
                     .request_method(methods.first().map_or(b"PUT", |m| m.as_bytes()))
@@ -180,7 +229,11 @@ fn check_config(u: &mut Unstructured<'_>) -> Result<()> {
 }
 
 fn check_file(u: &mut Unstructured<'_>) -> Result<()> {
-    let text = if u.ratio(1, 3)? { u.arbitrary::<&str>()?.to_string() } else { file_text(u)? };
+    let text = if u.ratio(1, 3)? {
+        u.arbitrary::<&str>()?.to_string()
+    } else {
+        file_text(u)?
+    };
     let Ok(file) = PolicyFile::from_toml(&text) else {
         return Ok(());
     };
@@ -190,9 +243,12 @@ fn check_file(u: &mut Unstructured<'_>) -> Result<()> {
         vars.push((name, text_or_raw(u)?));
     }
     let file = file.with_env(vars);
-    let lines = u32::try_from(text.lines().count()).unwrap_or(u32::MAX).saturating_add(1);
+    let lines = u32::try_from(text.lines().count())
+        .unwrap_or(u32::MAX)
+        .saturating_add(1);
     let placed = |e: &ConfigError<'_>| {
-        e.position().is_none_or(|(line, column)| (1..=lines).contains(&line) && column >= 1)
+        e.position()
+            .is_none_or(|(line, column)| (1..=lines).contains(&line) && column >= 1)
     };
     match file.compile() {
         Ok((set, warnings)) => {
@@ -203,7 +259,9 @@ fn check_file(u: &mut Unstructured<'_>) -> Result<()> {
             let path = text_or_raw(u)?;
             for request in [
                 RequestDescriptor::new(b"GET"),
-                RequestDescriptor::new(b"OPTIONS").origin(b"https://x.invalid").request_method(b"*"),
+                RequestDescriptor::new(b"OPTIONS")
+                    .origin(b"https://x.invalid")
+                    .request_method(b"*"),
             ] {
                 let a = set.decide(path.as_bytes(), &request);
                 assert_eq!(a, set.decide(path.as_bytes(), &request));

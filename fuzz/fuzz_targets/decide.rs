@@ -10,7 +10,11 @@ use libfuzzer_sys::fuzz_target;
 
 const CONFIGS: [Config<'static, 'static>; 4] = [
     Config::new()
-        .allowed_origins(&["https://app.example.com", "https://*.example.org", "http://localhost:*"])
+        .allowed_origins(&[
+            "https://app.example.com",
+            "https://*.example.org",
+            "http://localhost:*",
+        ])
         .allowed_origin_regexes(&[r"^https://[a-z0-9-]+\.preview\.example\.net$"])
         .allowed_methods(&["GET", "POST", "PUT"])
         .allowed_headers(&["authorization", "content-type"])
@@ -18,7 +22,10 @@ const CONFIGS: [Config<'static, 'static>; 4] = [
         .allow_credentials(true)
         .max_age(600)
         .allow_private_network(true),
-    Config::new().allowed_origins(&["*"]).allowed_methods(&["*"]).allowed_headers(&["*"]),
+    Config::new()
+        .allowed_origins(&["*"])
+        .allowed_methods(&["*"])
+        .allowed_headers(&["*"]),
     Config::new()
         .allowed_origins(&["https://a.test"])
         .allow_null_origin(true)
@@ -32,7 +39,12 @@ const CONFIGS: [Config<'static, 'static>; 4] = [
 
 fn policies() -> &'static [Policy] {
     static P: OnceLock<Vec<Policy>> = OnceLock::new();
-    P.get_or_init(|| CONFIGS.iter().map(|c| Policy::compile(c).expect("valid")).collect())
+    P.get_or_init(|| {
+        CONFIGS
+            .iter()
+            .map(|c| Policy::compile(c).expect("valid"))
+            .collect()
+    })
 }
 
 fn field<'a>(u: &mut Unstructured<'a>) -> Result<Option<&'a [u8]>> {
@@ -47,7 +59,11 @@ fn field<'a>(u: &mut Unstructured<'a>) -> Result<Option<&'a [u8]>> {
 fn run(data: &[u8]) -> Result<()> {
     let mut u = Unstructured::new(data);
     let policy = &policies()[u.choose_index(CONFIGS.len())?];
-    let method: &[u8] = if u.arbitrary()? { b"OPTIONS" } else { field(&mut u)?.unwrap_or(b"GET") };
+    let method: &[u8] = if u.arbitrary()? {
+        b"OPTIONS"
+    } else {
+        field(&mut u)?.unwrap_or(b"GET")
+    };
     let origin = field(&mut u)?;
     let acrm = field(&mut u)?;
     let mut lines = Vec::new();
@@ -75,10 +91,13 @@ fn run(data: &[u8]) -> Result<()> {
         // so it stands on an actual request even with a repeated header.
         // Outside a preflight only a repeated `Origin` counts: no other
         // request header is read there.
-        let static_answer = d.kind() == Kind::Actual
-            && d.headers().get(HeaderName::AllowOrigin) == Some(&b"*"[..]);
+        let static_answer =
+            d.kind() == Kind::Actual && d.headers().get(HeaderName::AllowOrigin) == Some(&b"*"[..]);
         let read = d.kind() == Kind::Preflight || repeated == Some(SingleHeader::Origin);
-        assert!(!d.is_allowed() || static_answer || !read, "a repeated header is denied");
+        assert!(
+            !d.is_allowed() || static_answer || !read,
+            "a repeated header is denied"
+        );
     }
     let d = policy.decide(&request);
     let h = d.headers();
@@ -93,28 +112,46 @@ fn run(data: &[u8]) -> Result<()> {
         // of a method or header the request literally named `*`.
         let asked_star = |name: HeaderName| match name {
             HeaderName::AllowMethods => request.request_method == Some(&b"*"[..]),
-            HeaderName::AllowHeaders => request.request_headers.iter().any(|l| l.trim_ascii() == b"*"),
+            HeaderName::AllowHeaders => request
+                .request_headers
+                .iter()
+                .any(|l| l.trim_ascii() == b"*"),
             _ => false,
         };
         for header in h {
-            assert!(header.value != b"*" || asked_star(header.name), "`*` with credentials");
+            assert!(
+                header.value != b"*" || asked_star(header.name),
+                "`*` with credentials"
+            );
         }
     }
     if let Some(acao) = acao {
-        assert!(acao == b"*" || Some(acao) == origin, "ACAO echoes the origin");
+        assert!(
+            acao == b"*" || Some(acao) == origin,
+            "ACAO echoes the origin"
+        );
     }
     for header in h {
-        assert!(!header.value.iter().any(|&b| b == b'\r' || b == b'\n' || b == 0));
+        assert!(!header
+            .value
+            .iter()
+            .any(|&b| b == b'\r' || b == b'\n' || b == 0));
     }
     match d.kind() {
         Kind::Preflight => assert!(!d.runs_handler() && d.preflight_status().is_some()),
         _ => assert!(d.runs_handler() && d.preflight_status().is_none()),
     }
     if d.preflight_status() == Some(403) {
-        assert!(h.iter().all(|x| x.name == HeaderName::Vary), "denied preflight leaks");
+        assert!(
+            h.iter().all(|x| x.name == HeaderName::Vary),
+            "denied preflight leaks"
+        );
     }
     let message = d.to_string();
-    assert!(message.bytes().all(|b| (0x20..0x7f).contains(&b)), "log-safe message");
+    assert!(
+        message.bytes().all(|b| (0x20..0x7f).contains(&b)),
+        "log-safe message"
+    );
     assert_eq!(policy.decide(&request), d, "decide is deterministic");
     Ok(())
 }

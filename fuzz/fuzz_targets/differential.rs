@@ -39,7 +39,11 @@ fn pick<'a>(u: &mut Unstructured<'_>, pool: &[&'a str]) -> Result<Vec<String>> {
 fn policy(u: &mut Unstructured<'_>) -> Result<PolicySpec> {
     let any_origin = u.ratio(1, 8)?;
     let credentials = !any_origin && u.arbitrary()?;
-    let mut origins = if any_origin { vec!["*".to_string()] } else { pick(u, ORIGINS)? };
+    let mut origins = if any_origin {
+        vec!["*".to_string()]
+    } else {
+        pick(u, ORIGINS)?
+    };
     let mut regexes = Vec::new();
     if !any_origin {
         for domain in DOMAINS {
@@ -72,7 +76,11 @@ fn policy(u: &mut Unstructured<'_>) -> Result<PolicySpec> {
         headers: pick(u, HEADERS)?,
         exposed,
         credentials,
-        max_age: if u.arbitrary()? { Some(u.int_in_range(0..=86_400)?) } else { None },
+        max_age: if u.arbitrary()? {
+            Some(u.int_in_range(0..=86_400)?)
+        } else {
+            None
+        },
         private_network: u.arbitrary()?,
         status: if u.arbitrary()? { 204 } else { 200 },
     })
@@ -102,25 +110,45 @@ fn near_origin(u: &mut Unstructured<'_>) -> Result<Bytes> {
 }
 
 fn request(u: &mut Unstructured<'_>) -> Result<RequestSpec> {
-    let method = if u.ratio(2, 3)? { Bytes(b"OPTIONS".to_vec()) } else { bytes(u)? };
+    let method = if u.ratio(2, 3)? {
+        Bytes(b"OPTIONS".to_vec())
+    } else {
+        bytes(u)?
+    };
     let origin = match u.int_in_range(0..=7u8)? {
         0 => None,
         1..=4 => Some(near_origin(u)?),
         _ => Some(bytes(u)?),
     };
-    let acrm = if u.ratio(3, 4)? { Some(bytes(u)?) } else { None };
+    let acrm = if u.ratio(3, 4)? {
+        Some(bytes(u)?)
+    } else {
+        None
+    };
     let mut acrh = Vec::new();
     for _ in 0..u.int_in_range(0..=3u8)? {
         acrh.push(bytes(u)?);
     }
-    let acrpn = if u.ratio(1, 4)? { Some(bytes(u)?) } else { None };
-    Ok(RequestSpec { method, origin, acrm, acrh, acrpn })
+    let acrpn = if u.ratio(1, 4)? {
+        Some(bytes(u)?)
+    } else {
+        None
+    };
+    Ok(RequestSpec {
+        method,
+        origin,
+        acrm,
+        acrh,
+        acrpn,
+    })
 }
 
 fn run(data: &[u8]) -> Result<()> {
     let mut u = Unstructured::new(data);
     let spec = policy(&mut u)?;
-    let engine = with_config(&spec, |c| Policy::compile(c).expect("the model only builds valid policies"));
+    let engine = with_config(&spec, |c| {
+        Policy::compile(c).expect("the model only builds valid policies")
+    });
     for _ in 0..u.int_in_range(1..=3u8)? {
         let r = request(&mut u)?;
         let got = with_request(&r, |d| outcome(&engine.decide(d)));

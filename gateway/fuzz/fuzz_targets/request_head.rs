@@ -95,7 +95,10 @@ fuzz_target!(|data: &[u8]| {
     let denied = decided.summary.ends_with("/denied");
     match decided.outcome {
         Outcome::Answer { status, headers } => {
-            assert!(matches!(status, 200 | 204 | 403), "preflight status {status}");
+            assert!(
+                matches!(status, 200 | 204 | 403),
+                "preflight status {status}"
+            );
             let head = policy::answer_head(status, &headers, 0);
             if denied {
                 assert!(no_cors_headers(&head), "denied preflight with CORS headers");
