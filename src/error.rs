@@ -310,7 +310,13 @@ impl Problem {
             #[cfg(feature = "alloc")]
             Problem::Unreadable(message) => write!(f, "correct it: {message}"),
             Problem::UnknownKey { meant: Some(key) } => write!(f, "did you mean `{key}`?"),
-            Problem::UnknownKey { meant: None } => f.write_str("correct or remove it"),
+            Problem::UnknownKey { meant: None } => f.write_str(
+                "correct or remove it; the keys are allowed_origins, \
+                 allowed_origin_regexes, allowed_methods, allowed_headers, exposed_headers, \
+                 allow_null_origin, allow_credentials, allow_private_network, max_age and \
+                 preflight_success_status, with strict and routes at the top level and \
+                 paths, path_regexes and cors in a route",
+            ),
             #[cfg(feature = "alloc")]
             Problem::InvalidValue(message) => write!(f, "correct it: {message}"),
             Problem::UnknownVariable { meant: Some(key) } => {

@@ -869,4 +869,19 @@ mod tests {
         assert_eq!(edit_distance("kitten", "sitting"), 3);
         assert_eq!(edit_distance(&"x".repeat(1000), "max_age"), usize::MAX);
     }
+
+    #[test]
+    fn an_unknown_key_without_a_near_miss_is_told_every_key() {
+        let file: PolicyFile =
+            serde_json::from_str(r#"{"origins": ["https://a.example"]}"#).expect("any table reads");
+        let errors = file
+            .compile()
+            .map(|_| ())
+            .expect_err("an unknown key is an error");
+        let message = errors.to_string();
+        let keys = policy_keys().chain(TOP_ONLY).chain(ROUTE_ONLY);
+        for (key, _) in keys {
+            assert!(message.contains(key), "{key} missing from {message}");
+        }
+    }
 }
