@@ -44,8 +44,11 @@
 //!
 //! # Cost
 //!
-//! The policy is compiled once and shared (`Arc`); per request the layer
-//! reads the headers without copying, decides without allocating, clones
+//! The policy is compiled once and shared (`Arc`); each service keeps the
+//! current policies between requests and re-reads them after a
+//! [`CorsLayer::swap`] (between swaps, checking costs one atomic load). Per
+//! request the layer reads `Origin` (and, on a preflight, the other CORS
+//! request headers) without copying, decides without allocating, clones
 //! precomputed header values, and adds at most four headers to the
 //! response (growing its map at most once). A preflight response costs a
 //! new `HeaderMap` (two allocations) and the body's `Default`.
@@ -54,6 +57,7 @@ use alloc::sync::Arc;
 use core::fmt;
 use core::future::Future;
 use core::pin::Pin;
+use core::sync::atomic::{AtomicU64, Ordering};
 use core::task::{Context, Poll};
 
 use ::http::{HeaderMap, Request, Response, StatusCode};
@@ -84,6 +88,9 @@ pub struct RequestHead<'a> {
 /// policies, each with its prepared header values, swapped as one.
 struct Shared {
     set: ArcSwap<PolicySet<Cors>>,
+    /// Counts the swaps: a service re-reads `set` only when it moved, so
+    /// a request between swaps costs one atomic load.
+    generation: AtomicU64,
     hook: Option<Arc<Hook>>,
     allow: Option<Arc<OriginPredicate>>,
 }
@@ -123,6 +130,7 @@ impl CorsLayer {
         CorsLayer {
             shared: Arc::new(Shared {
                 set: ArcSwap::from_pointee(prepare(policies.into())),
+                generation: AtomicU64::new(0),
                 hook: None,
                 allow: None,
             }),
@@ -146,6 +154,9 @@ impl CorsLayer {
     /// ```
     pub fn swap(&self, policies: impl Into<PolicySet>) {
         self.shared.set.store(Arc::new(prepare(policies.into())));
+        // After the store: a service that sees the new count loads the new
+        // policies.
+        self.shared.generation.fetch_add(1, Ordering::Release);
     }
 
     /// Calls `hook` with every request's head (method, URI, headers;
@@ -156,10 +167,16 @@ impl CorsLayer {
     where
         F: Fn(&RequestHead<'_>, &Decision<'_>) + Send + Sync + 'static,
     {
-        let Shared { set, allow, .. } = self.into_shared();
+        let Shared {
+            set,
+            generation,
+            allow,
+            ..
+        } = self.into_shared();
         CorsLayer {
             shared: Arc::new(Shared {
                 set,
+                generation,
                 hook: Some(Arc::new(hook)),
                 allow,
             }),
@@ -191,10 +208,16 @@ impl CorsLayer {
     where
         F: Fn(&[u8]) -> bool + Send + Sync + 'static,
     {
-        let Shared { set, hook, .. } = self.into_shared();
+        let Shared {
+            set,
+            generation,
+            hook,
+            ..
+        } = self.into_shared();
         CorsLayer {
             shared: Arc::new(Shared {
                 set,
+                generation,
                 hook,
                 allow: Some(Arc::new(allow)),
             }),
@@ -206,6 +229,7 @@ impl CorsLayer {
     fn into_shared(self) -> Shared {
         Arc::try_unwrap(self.shared).unwrap_or_else(|shared| Shared {
             set: ArcSwap::new(shared.set.load_full()),
+            generation: AtomicU64::new(0),
             hook: shared.hook.clone(),
             allow: shared.allow.clone(),
         })
@@ -220,8 +244,13 @@ impl<S> Layer<S> for CorsLayer {
     type Service = CorsService<S>;
 
     fn layer(&self, inner: S) -> CorsService<S> {
+        // The count first: a swap between the two reads is then seen as
+        // one at the first request.
+        let generation = self.shared.generation.load(Ordering::Acquire);
         CorsService {
             inner,
+            set: self.shared.set.load_full(),
+            generation,
             shared: self.shared.clone(),
         }
     }
@@ -231,6 +260,10 @@ impl<S> Layer<S> for CorsLayer {
 #[derive(Clone)]
 pub struct CorsService<S> {
     inner: S,
+    /// The policies as of swap `generation`, kept between requests (a
+    /// service serves one connection's requests in turn).
+    set: Arc<PolicySet<Cors>>,
+    generation: u64,
     shared: Arc<Shared>,
 }
 
@@ -258,8 +291,14 @@ where
     fn call(&mut self, request: Request<ReqBody>) -> Self::Future {
         // `Cors::respond`'s two halves, without its `Action`: moving a
         // whole `Response` through an enum costs more than the decision.
-        // One snapshot of the policies decides the whole request.
-        let set = self.shared.set.load();
+        // One snapshot of the policies decides the whole request: the kept
+        // one, unless a swap came since.
+        let generation = self.shared.generation.load(Ordering::Acquire);
+        if generation != self.generation {
+            self.set = self.shared.set.load_full();
+            self.generation = generation;
+        }
+        let set = &self.set;
         let Some(cors) = set.policy(set.route(request.uri().path().as_bytes())) else {
             // CORS is off here: the application answers as if there were no
             // layer.
