@@ -115,6 +115,7 @@ use core::cell::RefCell;
 use core::fmt;
 use core::future::Future;
 use core::pin::Pin;
+use core::sync::atomic::{AtomicUsize, Ordering};
 use core::task::{Context, Poll};
 use std::future::{ready, Ready};
 use std::sync::Arc;
@@ -169,6 +170,19 @@ pub struct Cors {
 /// What every worker shares: the current policies, swapped as one.
 struct Shared {
     set: ArcSwap<PolicySet>,
+    /// Counts the swaps, each counted after its store: a worker compares
+    /// it with the count its snapshot was loaded at, which costs a request
+    /// one load where loading `set` would take and return a debt slot.
+    generation: AtomicUsize,
+}
+
+impl Shared {
+    /// This worker's view of the current policies, loaded no earlier than
+    /// the count it records (the count is read first).
+    fn worker(&self) -> Worker {
+        let generation = self.generation.load(Ordering::Acquire);
+        Worker::new(generation, self.set.load_full())
+    }
 }
 
 /// The header values that do not come from the request. `true` and `*` are
@@ -212,13 +226,16 @@ impl Values {
 /// A worker's view of the policies: the set it last saw and its own copies
 /// of that set's header values, rebuilt when a swap replaces the set.
 struct Worker {
+    /// [`Shared::generation`] when `set` was loaded.
+    generation: usize,
     set: Arc<PolicySet>,
     values: PolicySet<Values>,
 }
 
 impl Worker {
-    fn new(set: Arc<PolicySet>) -> Self {
+    fn new(generation: usize, set: Arc<PolicySet>) -> Self {
         Worker {
+            generation,
             values: set.map_ref(Values::new),
             set,
         }
@@ -239,6 +256,7 @@ impl Cors {
         Cors {
             shared: Arc::new(Shared {
                 set: ArcSwap::from_pointee(policies.into()),
+                generation: AtomicUsize::new(0),
             }),
             hook: None,
             allow: None,
@@ -263,6 +281,9 @@ impl Cors {
     /// values for the new ones on its first request after the swap.
     pub fn swap(&self, policies: impl Into<PolicySet>) {
         self.shared.set.store(Arc::new(policies.into()));
+        // After the store: a worker that sees the new count loads a set at
+        // least this new.
+        self.shared.generation.fetch_add(1, Ordering::Release);
     }
 
     /// Calls `hook` with every request and its decision, before the
@@ -312,7 +333,7 @@ where
     fn new_transform(&self, service: S) -> Self::Future {
         ready(Ok(CorsMiddleware {
             service,
-            worker: RefCell::new(Worker::new(self.shared.set.load_full())),
+            worker: RefCell::new(self.shared.worker()),
             shared: Arc::clone(&self.shared),
             hook: self.hook,
             allow: self.allow.clone(),
@@ -404,14 +425,15 @@ where
     actix_web::dev::forward_ready!(service);
 
     fn call(&self, request: ServiceRequest) -> Self::Future {
-        // One snapshot of the policies decides the whole request.
-        let set = self.shared.set.load();
+        // One snapshot of the policies decides the whole request: this
+        // worker's, renewed first if a swap came since it was loaded.
         let mut worker = self.worker.borrow_mut();
-        if !Arc::ptr_eq(&worker.set, &set) {
-            *worker = Worker::new(Arc::clone(&set));
+        if worker.generation != self.shared.generation.load(Ordering::Acquire) {
+            renew(&mut worker, &self.shared);
         }
+        let Worker { set, values, .. } = &*worker;
         let route = set.route(request.path().as_bytes());
-        let (Some(policy), Some(values)) = (set.policy(route), worker.values.policy(route)) else {
+        let (Some(policy), Some(values)) = (set.policy(route), values.policy(route)) else {
             // CORS is off here: the application answers as if there were
             // no middleware.
             drop(worker);
@@ -474,6 +496,13 @@ where
         };
         CorsFuture { state }
     }
+}
+
+/// Replaces `worker` with one for the current policies, after a swap.
+#[cold]
+#[inline(never)]
+fn renew(worker: &mut Worker, shared: &Shared) {
+    *worker = shared.worker();
 }
 
 /// What to add to the application's response.
