@@ -371,6 +371,7 @@ struct Read<'r> {
 }
 
 impl<'r> Read<'r> {
+    #[inline]
     fn new(method: &Method, headers: &'r HeaderMap) -> Self {
         let origin = headers.get_all(header::ORIGIN).as_slice();
         let mut read = Read {
@@ -440,7 +441,7 @@ where
             return CorsFuture {
                 state: State::Inner {
                     future: self.service.call(request),
-                    forward: None,
+                    forward: Forward::NONE,
                 },
             };
         };
@@ -474,14 +475,17 @@ where
         }
 
         // The decision's fields are read directly: `Headers::iter` would
-        // visit every possible header.
-        let state = match decision.preflight_status {
+        // visit every possible header. Each branch builds the whole future
+        // in place: a `State` built first and moved in is copied.
+        match decision.preflight_status {
             None => {
-                let forward = forward(values, &decision.headers, &read);
+                let forward = Forward::new(values, &decision.headers, &read);
                 drop(worker);
-                State::Inner {
-                    future: self.service.call(request),
-                    forward: Some(forward),
+                CorsFuture {
+                    state: State::Inner {
+                        future: self.service.call(request),
+                        forward,
+                    },
                 }
             }
             Some(status) => {
@@ -489,12 +493,15 @@ where
                 let mut response = HttpResponse::new(status);
                 preflight_headers(values, response.headers_mut(), &decision.headers, &read);
                 let (request, _payload) = request.into_parts();
-                State::Answered {
-                    response: Some(ServiceResponse::new(request, response).map_into_right_body()),
+                CorsFuture {
+                    state: State::Answered {
+                        response: Some(
+                            ServiceResponse::new(request, response).map_into_right_body(),
+                        ),
+                    },
                 }
             }
-        };
-        CorsFuture { state }
+        }
     }
 }
 
@@ -503,16 +510,6 @@ where
 #[inline(never)]
 fn renew(worker: &mut Worker, shared: &Shared) {
     *worker = shared.worker();
-}
-
-/// What to add to the application's response.
-fn forward(values: &Values, h: &Headers<'_>, read: &Read<'_>) -> Forward {
-    Forward {
-        allow_origin: h.allow_origin.and_then(|v| allow_origin(v, read)),
-        allow_credentials: h.allow_credentials,
-        expose: h.expose_headers.and_then(|v| kept(v, &values.expose)),
-        vary: h.vary.and_then(|v| kept(v, &values.vary_simple)),
-    }
 }
 
 /// A preflight's headers, in the response's new map. It is empty, so each
@@ -595,7 +592,7 @@ fn convert(decided: &[u8]) -> Option<HeaderValue> {
 }
 
 /// The CORS headers for the response of a request that reaches the
-/// application, waiting for it.
+/// application, waiting for it. Each is taken when added.
 #[derive(Clone)]
 struct Forward {
     allow_origin: Option<HeaderValue>,
@@ -605,43 +602,87 @@ struct Forward {
 }
 
 impl Forward {
-    /// Adds the headers to the application's response: an
+    /// Nothing to add: CORS is off for the request.
+    const NONE: Forward = Forward {
+        allow_origin: None,
+        allow_credentials: false,
+        expose: None,
+        vary: None,
+    };
+
+    /// What to add for the decided headers `h`.
+    #[inline]
+    fn new(values: &Values, h: &Headers<'_>, read: &Read<'_>) -> Self {
+        Forward {
+            allow_origin: h.allow_origin.and_then(|v| allow_origin(v, read)),
+            allow_credentials: h.allow_credentials,
+            expose: h.expose_headers.and_then(|v| kept(v, &values.expose)),
+            vary: h.vary.and_then(|v| kept(v, &values.vary_simple)),
+        }
+    }
+
+    /// The headers still to add, leaving none.
+    fn take(&mut self) -> Forward {
+        Forward {
+            allow_origin: self.allow_origin.take(),
+            allow_credentials: core::mem::take(&mut self.allow_credentials),
+            expose: self.expose.take(),
+            vary: self.vary.take(),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.allow_origin.is_none()
+            && !self.allow_credentials
+            && self.expose.is_none()
+            && self.vary.is_none()
+    }
+
+    /// Adds the headers to the application's response, taking them: an
     /// `Access-Control-*` header replaces one the application set (the
     /// CORS layer decides those); `Vary` goes through [`add_vary`].
-    fn apply(self, map: &mut HeaderMap) {
+    #[inline]
+    fn apply(&mut self, map: &mut HeaderMap) {
+        // Read in place: a denied or non-CORS request moves no value.
         if self.allow_origin.is_some() || self.allow_credentials || self.expose.is_some() {
-            // `insert` hands back whatever it replaced, nothing included,
-            // which costs more than `append` plus this pass over the names:
-            // only the names the application set are inserted.
-            let mut set = [false; 3];
-            for name in map.keys() {
-                if *name == header::ACCESS_CONTROL_ALLOW_ORIGIN {
-                    set[0] = true;
-                } else if *name == header::ACCESS_CONTROL_ALLOW_CREDENTIALS {
-                    set[1] = true;
-                } else if *name == header::ACCESS_CONTROL_EXPOSE_HEADERS {
-                    set[2] = true;
-                }
-            }
-            let mut put = |name, value, set: bool| {
-                if set {
-                    map.insert(name, value);
-                } else {
-                    map.append(name, value);
-                }
-            };
-            if let Some(v) = self.allow_origin {
-                put(header::ACCESS_CONTROL_ALLOW_ORIGIN, v, set[0]);
-            }
-            if self.allow_credentials {
-                put(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, TRUE, set[1]);
-            }
-            if let Some(v) = self.expose {
-                put(header::ACCESS_CONTROL_EXPOSE_HEADERS, v, set[2]);
+            self.put_allowed(map);
+        }
+        if let Some(v) = self.vary.take() {
+            add_vary(map, v);
+        }
+    }
+
+    /// The headers of an allowed request, taken, each replacing one the
+    /// application set.
+    fn put_allowed(&mut self, map: &mut HeaderMap) {
+        // `insert` hands back whatever it replaced, nothing included, which
+        // costs more than `append` plus this pass over the names: only the
+        // names the application set are inserted.
+        let mut set = [false; 3];
+        for name in map.keys() {
+            if *name == header::ACCESS_CONTROL_ALLOW_ORIGIN {
+                set[0] = true;
+            } else if *name == header::ACCESS_CONTROL_ALLOW_CREDENTIALS {
+                set[1] = true;
+            } else if *name == header::ACCESS_CONTROL_EXPOSE_HEADERS {
+                set[2] = true;
             }
         }
-        if let Some(v) = self.vary {
-            add_vary(map, v);
+        let mut put = |name, value, set: bool| {
+            if set {
+                map.insert(name, value);
+            } else {
+                map.append(name, value);
+            }
+        };
+        if let Some(v) = self.allow_origin.take() {
+            put(header::ACCESS_CONTROL_ALLOW_ORIGIN, v, set[0]);
+        }
+        if core::mem::take(&mut self.allow_credentials) {
+            put(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, TRUE, set[1]);
+        }
+        if let Some(v) = self.expose.take() {
+            put(header::ACCESS_CONTROL_EXPOSE_HEADERS, v, set[2]);
         }
     }
 }
@@ -660,6 +701,7 @@ std::thread_local! {
 /// the application listed: they join its (first) `Vary` line, as in
 /// `Accept-Encoding, Origin` — some caches read only one line — and are
 /// left out when that line already lists them all, or `*`.
+#[inline]
 fn add_vary(map: &mut HeaderMap, ours: HeaderValue) {
     let Some(first) = map.get_mut(header::VARY) else {
         // None to replace: `append` spares `insert`'s moving out.
@@ -689,7 +731,7 @@ pin_project! {
         Inner {
             #[pin]
             future: F,
-            forward: Option<Forward>,
+            forward: Forward,
         },
     }
 }
@@ -719,21 +761,16 @@ where
                 ))),
             },
             StateProj::Inner { future, forward } => {
-                let result = match future.poll(cx) {
-                    Poll::Ready(result) => result,
-                    Poll::Pending => return Poll::Pending,
-                };
-                // Polled again after completion (a caller's bug): no headers.
-                let forward = forward.take();
-                Poll::Ready(match result {
+                // The headers are taken as they are added: polled again
+                // after completion (a caller's bug), it adds none.
+                Poll::Ready(match core::task::ready!(future.poll(cx)) {
                     Ok(mut response) => {
-                        if let Some(forward) = forward {
-                            forward.apply(response.headers_mut());
-                        }
+                        forward.apply(response.headers_mut());
                         Ok(response.map_into_left_body())
                     }
                     Err(mut error) => {
-                        if let Some(forward) = forward {
+                        let forward = forward.take();
+                        if !forward.is_empty() {
                             error.add_response_mapper(move |mut response| {
                                 forward.clone().apply(response.headers_mut());
                                 response
