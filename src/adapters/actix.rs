@@ -761,14 +761,15 @@ where
                 ))),
             },
             StateProj::Inner { future, forward } => {
-                // The headers are taken as they are added: polled again
-                // after completion (a caller's bug), it adds none.
-                Poll::Ready(match core::task::ready!(future.poll(cx)) {
-                    Ok(mut response) => {
-                        forward.apply(response.headers_mut());
-                        Ok(response.map_into_left_body())
-                    }
-                    Err(mut error) => {
+                // The inner result is changed where it lies and then
+                // converted: unwrapping and rewrapping it copies the
+                // response more. The headers are taken as they are added:
+                // polled again after completion (a caller's bug), it adds
+                // none.
+                let mut poll = future.poll(cx);
+                match &mut poll {
+                    Poll::Ready(Ok(response)) => forward.apply(response.headers_mut()),
+                    Poll::Ready(Err(error)) => {
                         let forward = forward.take();
                         if !forward.is_empty() {
                             error.add_response_mapper(move |mut response| {
@@ -776,9 +777,10 @@ where
                                 response
                             });
                         }
-                        Err(error)
                     }
-                })
+                    Poll::Pending => {}
+                }
+                poll.map_ok(ServiceResponse::map_into_left_body)
             }
         }
     }
