@@ -115,6 +115,7 @@ use core::cell::RefCell;
 use core::fmt;
 use core::future::Future;
 use core::pin::Pin;
+use core::sync::atomic::{AtomicUsize, Ordering};
 use core::task::{Context, Poll};
 use std::future::{ready, Ready};
 use std::sync::Arc;
@@ -169,6 +170,19 @@ pub struct Cors {
 /// What every worker shares: the current policies, swapped as one.
 struct Shared {
     set: ArcSwap<PolicySet>,
+    /// Counts the swaps, each counted after its store: a worker compares
+    /// it with the count its snapshot was loaded at, which costs a request
+    /// one load where loading `set` would take and return a debt slot.
+    generation: AtomicUsize,
+}
+
+impl Shared {
+    /// This worker's view of the current policies, loaded no earlier than
+    /// the count it records (the count is read first).
+    fn worker(&self) -> Worker {
+        let generation = self.generation.load(Ordering::Acquire);
+        Worker::new(generation, self.set.load_full())
+    }
 }
 
 /// The header values that do not come from the request. `true` and `*` are
@@ -213,13 +227,16 @@ impl Values {
 /// A worker's view of the policies: the set it last saw and its own copies
 /// of that set's header values, rebuilt when a swap replaces the set.
 struct Worker {
+    /// [`Shared::generation`] when `set` was loaded.
+    generation: usize,
     set: Arc<PolicySet>,
     values: PolicySet<Values>,
 }
 
 impl Worker {
-    fn new(set: Arc<PolicySet>) -> Self {
+    fn new(generation: usize, set: Arc<PolicySet>) -> Self {
         Worker {
+            generation,
             values: set.map_ref(Values::new),
             set,
         }
@@ -240,6 +257,7 @@ impl Cors {
         Cors {
             shared: Arc::new(Shared {
                 set: ArcSwap::from_pointee(policies.into()),
+                generation: AtomicUsize::new(0),
             }),
             hook: None,
             allow: None,
@@ -264,6 +282,9 @@ impl Cors {
     /// values for the new ones on its first request after the swap.
     pub fn swap(&self, policies: impl Into<PolicySet>) {
         self.shared.set.store(Arc::new(policies.into()));
+        // After the store: a worker that sees the new count loads a set at
+        // least this new.
+        self.shared.generation.fetch_add(1, Ordering::Release);
     }
 
     /// Calls `hook` with every request and its decision, before the
@@ -313,7 +334,7 @@ where
     fn new_transform(&self, service: S) -> Self::Future {
         ready(Ok(CorsMiddleware {
             service,
-            worker: RefCell::new(Worker::new(self.shared.set.load_full())),
+            worker: RefCell::new(self.shared.worker()),
             shared: Arc::clone(&self.shared),
             hook: self.hook,
             allow: self.allow.clone(),
@@ -351,6 +372,7 @@ struct Read<'r> {
 }
 
 impl<'r> Read<'r> {
+    #[inline]
     fn new(method: &Method, headers: &'r HeaderMap) -> Self {
         let origin = headers.get_all(header::ORIGIN).as_slice();
         let mut read = Read {
@@ -405,21 +427,22 @@ where
     actix_web::dev::forward_ready!(service);
 
     fn call(&self, request: ServiceRequest) -> Self::Future {
-        // One snapshot of the policies decides the whole request.
-        let set = self.shared.set.load();
+        // One snapshot of the policies decides the whole request: this
+        // worker's, renewed first if a swap came since it was loaded.
         let mut worker = self.worker.borrow_mut();
-        if !Arc::ptr_eq(&worker.set, &set) {
-            *worker = Worker::new(Arc::clone(&set));
+        if worker.generation != self.shared.generation.load(Ordering::Acquire) {
+            renew(&mut worker, &self.shared);
         }
+        let Worker { set, values, .. } = &*worker;
         let route = set.route(request.path().as_bytes());
-        let (Some(policy), Some(values)) = (set.policy(route), worker.values.policy(route)) else {
+        let (Some(policy), Some(values)) = (set.policy(route), values.policy(route)) else {
             // CORS is off here: the application answers as if there were
             // no middleware.
             drop(worker);
             return CorsFuture {
                 state: State::Inner {
                     future: self.service.call(request),
-                    forward: None,
+                    forward: Forward::NONE,
                 },
             };
         };
@@ -453,14 +476,17 @@ where
         }
 
         // The decision's fields are read directly: `Headers::iter` would
-        // visit every possible header.
-        let state = match decision.preflight_status {
+        // visit every possible header. Each branch builds the whole future
+        // in place: a `State` built first and moved in is copied.
+        match decision.preflight_status {
             None => {
-                let forward = forward(values, &decision.headers, &read);
+                let forward = Forward::new(values, &decision.headers, &read);
                 drop(worker);
-                State::Inner {
-                    future: self.service.call(request),
-                    forward: Some(forward),
+                CorsFuture {
+                    state: State::Inner {
+                        future: self.service.call(request),
+                        forward,
+                    },
                 }
             }
             Some(status) => {
@@ -468,23 +494,23 @@ where
                 let mut response = HttpResponse::new(status);
                 preflight_headers(values, response.headers_mut(), &decision.headers, &read);
                 let (request, _payload) = request.into_parts();
-                State::Answered {
-                    response: Some(ServiceResponse::new(request, response).map_into_right_body()),
+                CorsFuture {
+                    state: State::Answered {
+                        response: Some(
+                            ServiceResponse::new(request, response).map_into_right_body(),
+                        ),
+                    },
                 }
             }
-        };
-        CorsFuture { state }
+        }
     }
 }
 
-/// What to add to the application's response.
-fn forward(values: &Values, h: &Headers<'_>, read: &Read<'_>) -> Forward {
-    Forward {
-        allow_origin: h.allow_origin.and_then(|v| allow_origin(v, read)),
-        allow_credentials: h.allow_credentials,
-        expose: h.expose_headers.and_then(|v| kept(v, &values.expose)),
-        vary: h.vary.and_then(|v| kept(v, &values.vary_simple)),
-    }
+/// Replaces `worker` with one for the current policies, after a swap.
+#[cold]
+#[inline(never)]
+fn renew(worker: &mut Worker, shared: &Shared) {
+    *worker = shared.worker();
 }
 
 /// A preflight's headers, in the response's new map. It is empty, so each
@@ -567,7 +593,7 @@ fn convert(decided: &[u8]) -> Option<HeaderValue> {
 }
 
 /// The CORS headers for the response of a request that reaches the
-/// application, waiting for it.
+/// application, waiting for it. Each is taken when added.
 #[derive(Clone)]
 struct Forward {
     allow_origin: Option<HeaderValue>,
@@ -577,43 +603,87 @@ struct Forward {
 }
 
 impl Forward {
-    /// Adds the headers to the application's response: an
+    /// Nothing to add: CORS is off for the request.
+    const NONE: Forward = Forward {
+        allow_origin: None,
+        allow_credentials: false,
+        expose: None,
+        vary: None,
+    };
+
+    /// What to add for the decided headers `h`.
+    #[inline]
+    fn new(values: &Values, h: &Headers<'_>, read: &Read<'_>) -> Self {
+        Forward {
+            allow_origin: h.allow_origin.and_then(|v| allow_origin(v, read)),
+            allow_credentials: h.allow_credentials,
+            expose: h.expose_headers.and_then(|v| kept(v, &values.expose)),
+            vary: h.vary.and_then(|v| kept(v, &values.vary_simple)),
+        }
+    }
+
+    /// The headers still to add, leaving none.
+    fn take(&mut self) -> Forward {
+        Forward {
+            allow_origin: self.allow_origin.take(),
+            allow_credentials: core::mem::take(&mut self.allow_credentials),
+            expose: self.expose.take(),
+            vary: self.vary.take(),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.allow_origin.is_none()
+            && !self.allow_credentials
+            && self.expose.is_none()
+            && self.vary.is_none()
+    }
+
+    /// Adds the headers to the application's response, taking them: an
     /// `Access-Control-*` header replaces one the application set (the
     /// CORS layer decides those); `Vary` goes through [`add_vary`].
-    fn apply(self, map: &mut HeaderMap) {
+    #[inline]
+    fn apply(&mut self, map: &mut HeaderMap) {
+        // Read in place: a denied or non-CORS request moves no value.
         if self.allow_origin.is_some() || self.allow_credentials || self.expose.is_some() {
-            // `insert` hands back whatever it replaced, nothing included,
-            // which costs more than `append` plus this pass over the names:
-            // only the names the application set are inserted.
-            let mut set = [false; 3];
-            for name in map.keys() {
-                if *name == header::ACCESS_CONTROL_ALLOW_ORIGIN {
-                    set[0] = true;
-                } else if *name == header::ACCESS_CONTROL_ALLOW_CREDENTIALS {
-                    set[1] = true;
-                } else if *name == header::ACCESS_CONTROL_EXPOSE_HEADERS {
-                    set[2] = true;
-                }
-            }
-            let mut put = |name, value, set: bool| {
-                if set {
-                    map.insert(name, value);
-                } else {
-                    map.append(name, value);
-                }
-            };
-            if let Some(v) = self.allow_origin {
-                put(header::ACCESS_CONTROL_ALLOW_ORIGIN, v, set[0]);
-            }
-            if self.allow_credentials {
-                put(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, TRUE, set[1]);
-            }
-            if let Some(v) = self.expose {
-                put(header::ACCESS_CONTROL_EXPOSE_HEADERS, v, set[2]);
+            self.put_allowed(map);
+        }
+        if let Some(v) = self.vary.take() {
+            add_vary(map, v);
+        }
+    }
+
+    /// The headers of an allowed request, taken, each replacing one the
+    /// application set.
+    fn put_allowed(&mut self, map: &mut HeaderMap) {
+        // `insert` hands back whatever it replaced, nothing included, which
+        // costs more than `append` plus this pass over the names: only the
+        // names the application set are inserted.
+        let mut set = [false; 3];
+        for name in map.keys() {
+            if *name == header::ACCESS_CONTROL_ALLOW_ORIGIN {
+                set[0] = true;
+            } else if *name == header::ACCESS_CONTROL_ALLOW_CREDENTIALS {
+                set[1] = true;
+            } else if *name == header::ACCESS_CONTROL_EXPOSE_HEADERS {
+                set[2] = true;
             }
         }
-        if let Some(v) = self.vary {
-            add_vary(map, v);
+        let mut put = |name, value, set: bool| {
+            if set {
+                map.insert(name, value);
+            } else {
+                map.append(name, value);
+            }
+        };
+        if let Some(v) = self.allow_origin.take() {
+            put(header::ACCESS_CONTROL_ALLOW_ORIGIN, v, set[0]);
+        }
+        if core::mem::take(&mut self.allow_credentials) {
+            put(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, TRUE, set[1]);
+        }
+        if let Some(v) = self.expose.take() {
+            put(header::ACCESS_CONTROL_EXPOSE_HEADERS, v, set[2]);
         }
     }
 }
@@ -632,6 +702,7 @@ std::thread_local! {
 /// the application listed: they join its (first) `Vary` line, as in
 /// `Accept-Encoding, Origin` — some caches read only one line — and are
 /// left out when that line already lists them all, or `*`.
+#[inline]
 fn add_vary(map: &mut HeaderMap, ours: HeaderValue) {
     let Some(first) = map.get_mut(header::VARY) else {
         // None to replace: `append` spares `insert`'s moving out.
@@ -661,7 +732,7 @@ pin_project! {
         Inner {
             #[pin]
             future: F,
-            forward: Option<Forward>,
+            forward: Forward,
         },
     }
 }
@@ -691,29 +762,26 @@ where
                 ))),
             },
             StateProj::Inner { future, forward } => {
-                let result = match future.poll(cx) {
-                    Poll::Ready(result) => result,
-                    Poll::Pending => return Poll::Pending,
-                };
-                // Polled again after completion (a caller's bug): no headers.
-                let forward = forward.take();
-                Poll::Ready(match result {
-                    Ok(mut response) => {
-                        if let Some(forward) = forward {
-                            forward.apply(response.headers_mut());
-                        }
-                        Ok(response.map_into_left_body())
-                    }
-                    Err(mut error) => {
-                        if let Some(forward) = forward {
+                // The inner result is changed where it lies and then
+                // converted: unwrapping and rewrapping it copies the
+                // response more. The headers are taken as they are added:
+                // polled again after completion (a caller's bug), it adds
+                // none.
+                let mut poll = future.poll(cx);
+                match &mut poll {
+                    Poll::Ready(Ok(response)) => forward.apply(response.headers_mut()),
+                    Poll::Ready(Err(error)) => {
+                        let forward = forward.take();
+                        if !forward.is_empty() {
                             error.add_response_mapper(move |mut response| {
                                 forward.clone().apply(response.headers_mut());
                                 response
                             });
                         }
-                        Err(error)
                     }
-                })
+                    Poll::Pending => {}
+                }
+                poll.map_ok(ServiceResponse::map_into_left_body)
             }
         }
     }
