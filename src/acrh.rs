@@ -196,6 +196,11 @@ pub(crate) fn sorted_subset(line: &[u8], allowed: &[u8]) -> bool {
             return true;
         }
     }
+    // Distinct allowed names joined are never longer than all of them: a
+    // longer line is left to the general scan, which bounds its work.
+    if line.len() > allowed.len() {
+        return false;
+    }
     let (mut requested, mut policy) = (Some(line), Some(allowed));
     while let Some(names) = requested {
         let (name, more) = split_first_name(names);
