@@ -137,101 +137,24 @@ pub(crate) fn check_names<'r>(
     Ok(())
 }
 
-/// The commas of `w`: the high bit of each byte that is `,`.
-#[inline(always)]
-fn commas(w: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    // Zero bytes of `w ^ ",,,,,,,,"`; exact (no false positive above a
-    // true one matters here, and `x | high` keeps each byte to itself).
-    let x = w ^ (u64::from(b',') * ONES);
-    !(((x & (0x7f * ONES)) + 0x7f * ONES) | x) & (0x80 * ONES)
-}
-
-/// The eight bytes of `s` from `i`, zero-padded: one load when they are
-/// all there (the common case), [`word_at`]'s shifts otherwise.
-#[inline(always)]
-fn load(s: &[u8], i: usize) -> u64 {
-    match s.get(i..i.wrapping_add(8)) {
-        Some(w) => u64::from_le_bytes(w.try_into().unwrap_or_default()),
-        None => word_at(s, i),
-    }
-}
-
-/// The first `,` of `s` at or after `i`, a word at a time.
-#[inline(always)]
-fn next_comma(s: &[u8], mut i: usize) -> Option<usize> {
-    while i < s.len() {
-        let c = commas(load(s, i));
-        if c != 0 {
-            let at = i + (c.trailing_zeros() / 8) as usize;
-            return (at < s.len()).then_some(at);
-        }
-        i += 8;
-    }
-    None
-}
-
 /// The fast path for what browsers send: one line of lower-case names,
 /// sorted, separated by commas without spaces (`authorization,content-type`).
 /// `allowed` is the policy's allowed names in the same form (see
-/// `Arena::push_sorted_joined`). Returns `true` only when every element of
-/// `line` is, byte for byte, one of `allowed`, in increasing order: then
-/// the general scan would accept the line too (each element a valid
-/// token, no empty element, no more names than `allowed` holds, no
-/// longer than it). Anything else — spaces, upper case, another order, a
-/// name not allowed — returns `false`, and the caller runs the general
-/// scan, which decides.
+/// `Arena::push_sorted_joined`). Returns `true` when `line` is the
+/// policy's first names — often all of them, when the policy lists what
+/// its own front end sends: one comparison of bytes, since a prefix of
+/// `allowed` that ends where a name does is whole, distinct, allowed names
+/// (so the general scan would accept it too). Anything else returns
+/// `false`, and the caller runs the general scan, which decides.
 ///
-/// The two sorted lists are merged: each of the request's names is
-/// compared with the policy's names from where the last one matched,
-/// skipping those that sort before it. No hashing, and each name of either
-/// list is compared at most once per name of the other it meets.
+/// A merge of the two sorted lists for other subsets was measured and
+/// dropped: it cost as much as hashing each name, and a failed merge
+/// doubled the cost of a denial.
 #[inline]
-pub(crate) fn sorted_subset(line: &[u8], allowed: &[u8]) -> bool {
-    // A request for the policy's first names — often all of them, when the
-    // policy lists what its own front end sends — is one comparison: a
-    // prefix of `allowed` that ends where a name does is whole names.
-    if let Some(rest) = allowed.strip_prefix(line) {
-        if !line.is_empty() && matches!(rest.first(), None | Some(b',')) {
-            return true;
-        }
-    }
-    // Distinct allowed names joined are never longer than all of them: a
-    // longer line is left to the general scan, which bounds its work.
-    if line.len() > allowed.len() {
-        return false;
-    }
-    let (mut requested, mut policy) = (Some(line), Some(allowed));
-    while let Some(names) = requested {
-        let (name, more) = split_first_name(names);
-        if name.is_empty() {
-            return false;
-        }
-        // The policy's names before `name` are not asked for: pass them.
-        loop {
-            let Some(names) = policy else {
-                return false;
-            };
-            let (candidate, after) = split_first_name(names);
-            policy = after;
-            match candidate.cmp(name) {
-                core::cmp::Ordering::Less => {}
-                core::cmp::Ordering::Equal => break,
-                core::cmp::Ordering::Greater => return false,
-            }
-        }
-        requested = more;
-    }
-    true
-}
-
-/// The first comma-separated element of `s`, and what follows its comma
-/// (`None` when it is the last).
-#[inline(always)]
-fn split_first_name(s: &[u8]) -> (&[u8], Option<&[u8]>) {
-    match next_comma(s, 0) {
-        Some(at) => (&s[..at], s.get(at + 1..)),
-        None => (s, None),
+pub(crate) fn leading_names(line: &[u8], allowed: &[u8]) -> bool {
+    match allowed.strip_prefix(line) {
+        Some(rest) => !line.is_empty() && matches!(rest.first(), None | Some(b',')),
+        None => false,
     }
 }
 
@@ -313,42 +236,23 @@ mod tests {
         assert_eq!(calls, 2);
     }
 
-    /// The fast path agrees with a plain reading of its contract: every
-    /// element of the line is one of the allowed names, each at most once,
-    /// in increasing order (so the general scan accepts it too).
+    /// The fast path agrees with a plain reading of its contract: the line
+    /// is the policy's first names, at least one (so the general scan
+    /// accepts it too).
     #[test]
-    fn sorted_subset_is_exact() {
-        let allowed: &[&[u8]] = &[
-            b"a",
-            b"ab",
-            b"authorization",
-            b"b",
-            b"content-type",
-            b"x-a",
-            b"x-request-id",
-            b"x-request-id-and-more",
-        ];
+    fn leading_names_are_exact() {
+        let allowed: &[&[u8]] = &[b"a", b"ab", b"authorization", b"content-type", b"x-a"];
         let joined = allowed.join(&b","[..]);
-        let want = |line: &[u8]| {
-            let names: Vec<&[u8]> = line.split(|&b| b == b',').collect();
-            names.iter().all(|n| allowed.contains(n)) && names.windows(2).all(|w| w[0] < w[1])
-        };
-        // Every line of up to three elements drawn from the allowed names,
-        // near misses, and malformed elements.
+        let want = |line: &[u8]| (1..=allowed.len()).any(|n| allowed[..n].join(&b","[..]) == line);
         let mut pool: Vec<&[u8]> = allowed.to_vec();
         pool.extend_from_slice(&[
             b"",
             b"A",
             b"x-",
-            b"x-b",
             b"aa",
-            b"x-request-i",
-            b"x-request-idx",
-            b"c",
             b" a",
             b"a ",
-            b"content-type\0",
-            b"zz",
+            b"a\0",
             b"authorization-x",
         ]);
         let mut checked = 0;
@@ -363,13 +267,9 @@ mod tests {
                         line.push(b',');
                         line.extend_from_slice(n);
                     }
-                    let fast = sorted_subset(&line, &joined);
-                    assert_eq!(
-                        fast,
-                        want(&line),
-                        "{:?}",
-                        std::string::String::from_utf8_lossy(&line)
-                    );
+                    let fast = leading_names(&line, &joined);
+                    let shown = std::string::String::from_utf8_lossy(&line);
+                    assert_eq!(fast, want(&line), "{shown:?}");
                     if fast {
                         assert!(check_names(&[&line], |n| allowed.contains(&n.bytes)).is_ok());
                     }
@@ -377,9 +277,10 @@ mod tests {
                 }
             }
         }
-        assert!(checked > 1000);
-        assert!(!sorted_subset(b"a", b""));
-        assert!(!sorted_subset(b"", b"a"));
+        assert!(checked > 500);
+        assert!(!leading_names(b"a", b""));
+        assert!(!leading_names(b"", b"a"));
+        assert!(!leading_names(b"a,", b"a,b"));
     }
 
     #[test]

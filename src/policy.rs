@@ -42,7 +42,7 @@ pub(crate) struct Rules<B, E> {
     /// Hash set of request header names (case-insensitive).
     headers: Section,
     /// The same names in the form browsers send them (lower case, sorted,
-    /// comma-separated), for the fast path of `acrh::sorted_subset`; `None`
+    /// comma-separated), for the fast path of `acrh::leading_names`; `None`
     /// when every header is allowed, or when the list is longer than a
     /// request may send (the general scan must then apply the caps).
     sorted_headers: Option<Span>,
@@ -523,12 +523,12 @@ impl<B: Buf<u8>, E: Buf<Entry>> Rules<B, E> {
         if !method_ok {
             return Err(Denial::new(Reason::MethodNotAllowed, method));
         }
-        // Browsers send one line, already in the policy's sorted form: one
-        // merge of the two lists then replaces scanning and hashing each
-        // name. Anything else (or a name the merge does not find) goes
-        // through the general scan, which decides.
+        // Browsers send one line, in the policy's sorted form: when it is
+        // the policy's first names, one comparison replaces scanning and
+        // hashing each name. Anything else goes through the general scan,
+        // which decides.
         let fast = match (req.request_headers, self.sorted_headers) {
-            ([line], Some(sorted)) => acrh::sorted_subset(line, self.arena.get(sorted)),
+            ([line], Some(sorted)) => acrh::leading_names(line, self.arena.get(sorted)),
             _ => false,
         };
         if !fast {

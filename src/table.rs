@@ -196,7 +196,7 @@ impl<B: Buf<u8>, E: Buf<Entry>> Arena<B, E> {
 
     /// Stores `keys` in ASCII lower case, sorted bytewise, without
     /// duplicates, joined by `,`: the form in which browsers send
-    /// `Access-Control-Request-Headers`, for `acrh::sorted_subset`.
+    /// `Access-Control-Request-Headers`, for `acrh::leading_names`.
     /// Sorted by repeated selection, which needs no allocation (compiling
     /// happens once, and lists of header names are short).
     pub(crate) fn push_sorted_joined<'k>(
