@@ -6,7 +6,7 @@
 #
 #   benches/tables.sh
 #
-# About 12 minutes: the instruction benchmarks (~2 min under valgrind),
+# About 6 minutes: the instruction benchmarks (~2 min under valgrind),
 # then `benches/decide.rs`, `benches/peers.rs` and `benches/scale.rs`
 # (criterion); `benches/tables.py` puts counts and times side by side.
 set -euo pipefail
@@ -32,7 +32,9 @@ cpu=$(awk -F': ' '/^model name/{print $2; exit}' /proc/cpuinfo)
   echo
   echo "## Scale (\`cargo bench --bench scale --all-features\`)"
   echo
-  grep -E '^\||^live handle' "$log/scale"
+  grep '^|' "$log/scale"
+  echo
+  grep '^live handle' "$log/scale"
 } >"$log/tables"
 
 { echo "# Performance tables"; echo; cat "$log/tables"; } >benches/README-perf.md
