@@ -7,21 +7,13 @@ mod common;
 
 use std::io::{Read as _, Write as _};
 
-use common::counting::{allocations_during, Counting};
+use common::counting::{allocations_during, Counting, CONFIG};
 use cors_engine::picoserve::Cors;
-use cors_engine::{Config, FixedPolicy};
+use cors_engine::FixedPolicy;
 use picoserve::routing::{get, PathRouter};
 
 #[global_allocator]
 static GLOBAL: Counting = Counting;
-
-const CONFIG: Config = Config::new()
-    .allowed_origins(&["https://app.example.com", "https://www.example.com"])
-    .allowed_methods(&["GET", "PUT", "DELETE"])
-    .allowed_headers(&["content-type", "authorization", "x-request-id"])
-    .exposed_headers(&["x-total-count"])
-    .allow_credentials(true)
-    .max_age(600);
 
 const SERVER: picoserve::Config =
     picoserve::Config::new(picoserve::Timeouts::const_default()).keep_connection_alive();

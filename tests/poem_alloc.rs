@@ -4,22 +4,14 @@
 
 mod common;
 
-use common::counting::{allocations_during, ready, Counting, SCENARIOS};
+use common::counting::{allocations_during, ready, Counting, CONFIG, SCENARIOS};
 use cors_engine::poem::Cors;
-use cors_engine::{Config, Policy};
+use cors_engine::Policy;
 use poem::http::{HeaderValue, Method};
 use poem::{handler, Endpoint, EndpointExt, Request, Response};
 
 #[global_allocator]
 static GLOBAL: Counting = Counting;
-
-const CONFIG: Config = Config::new()
-    .allowed_origins(&["https://app.example.com", "https://www.example.com"])
-    .allowed_methods(&["GET", "PUT", "DELETE"])
-    .allowed_headers(&["content-type", "authorization", "x-request-id"])
-    .exposed_headers(&["x-total-count"])
-    .allow_credentials(true)
-    .max_age(600);
 
 /// The DESIGN §5 application handler.
 #[handler]

@@ -4,9 +4,9 @@
 
 mod common;
 
-use common::counting::{allocations_during, Counting};
+use common::counting::{allocations_during, Counting, CONFIG};
 use cors_engine::rocket::Cors;
-use cors_engine::{Config, Policy};
+use cors_engine::Policy;
 use rocket::http::{Header, Method};
 use rocket::local::blocking::Client;
 use rocket::route::{Handler, Outcome, Route};
@@ -14,14 +14,6 @@ use rocket::{Data, Request, Response};
 
 #[global_allocator]
 static GLOBAL: Counting = Counting;
-
-const CONFIG: Config = Config::new()
-    .allowed_origins(&["https://app.example.com", "https://www.example.com"])
-    .allowed_methods(&["GET", "PUT", "DELETE"])
-    .allowed_headers(&["content-type", "authorization", "x-request-id"])
-    .exposed_headers(&["x-total-count"])
-    .allow_credentials(true)
-    .max_age(600);
 
 /// The DESIGN §5 application handler (`GET /items`; preflights for it are
 /// the fairing's).

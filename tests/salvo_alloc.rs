@@ -6,22 +6,14 @@ mod common;
 
 use std::sync::Arc;
 
-use common::counting::{allocations_during, ready, Counting, SCENARIOS};
+use common::counting::{allocations_during, ready, Counting, CONFIG, SCENARIOS};
 use cors_engine::salvo::Cors;
-use cors_engine::{Config, Policy};
+use cors_engine::Policy;
 use salvo_core::http::{HeaderValue, Method};
 use salvo_core::{handler, Depot, FlowCtrl, Handler, Request, Response};
 
 #[global_allocator]
 static GLOBAL: Counting = Counting;
-
-const CONFIG: Config = Config::new()
-    .allowed_origins(&["https://app.example.com", "https://www.example.com"])
-    .allowed_methods(&["GET", "PUT", "DELETE"])
-    .allowed_headers(&["content-type", "authorization", "x-request-id"])
-    .exposed_headers(&["x-total-count"])
-    .allow_credentials(true)
-    .max_age(600);
 
 /// The DESIGN §5 application handler.
 #[handler]

@@ -6,9 +6,9 @@ mod common;
 
 use std::convert::Infallible;
 
-use common::counting::{allocations_during, ready, Counting};
+use common::counting::{allocations_during, ready, Counting, CONFIG};
 use cors_engine::tower::CorsLayer;
-use cors_engine::{Config, Policy};
+use cors_engine::Policy;
 use http::{HeaderValue, Request, Response};
 use http_body_util::Full;
 use hyper::body::Bytes;
@@ -16,14 +16,6 @@ use tower::{service_fn, Layer, Service};
 
 #[global_allocator]
 static GLOBAL: Counting = Counting;
-
-const CONFIG: Config = Config::new()
-    .allowed_origins(&["https://app.example.com", "https://www.example.com"])
-    .allowed_methods(&["GET", "PUT", "DELETE"])
-    .allowed_headers(&["content-type", "authorization", "x-request-id"])
-    .exposed_headers(&["x-total-count"])
-    .allow_credentials(true)
-    .max_age(600);
 
 /// The DESIGN §5 application handler.
 async fn app(_: Request<Full<Bytes>>) -> Result<Response<Full<Bytes>>, Infallible> {

@@ -59,6 +59,17 @@ pub fn ready<F: std::future::Future>(future: F) -> F::Output {
     }
 }
 
+/// The policy the allocation tests decide with (the peers benchmark's):
+/// two origins, three methods and headers, an exposed header,
+/// credentials, max-age.
+pub const CONFIG: cors_engine::Config = cors_engine::Config::new()
+    .allowed_origins(&["https://app.example.com", "https://www.example.com"])
+    .allowed_methods(&["GET", "PUT", "DELETE"])
+    .allowed_headers(&["content-type", "authorization", "x-request-id"])
+    .exposed_headers(&["x-total-count"])
+    .allow_credentials(true)
+    .max_age(600);
+
 /// Name, method, header lines.
 pub type Scenario = (
     &'static str,
