@@ -1,6 +1,6 @@
-//! The policies an adapter decides with, shared by all its clones and
-//! replaced as one: each request loads one snapshot, and a swap never makes
-//! a request wait.
+//! What the Poem, Salvo and Rocket adapters hold: the policies, shared by
+//! all their clones and replaced as one (each request loads one snapshot,
+//! and a swap never makes a request wait), and the decision hook.
 
 use alloc::sync::Arc;
 use core::fmt;
@@ -9,40 +9,54 @@ use arc_swap::{ArcSwap, Guard};
 
 use crate::PolicySet;
 
-/// An adapter's policies, each in the form it prepares (`P`).
-pub(crate) struct Live<P>(Arc<ArcSwap<PolicySet<P>>>);
+/// An adapter's policies, each in the form it prepares (`P`), and its hook
+/// (`H`, the adapter's `dyn Fn(&Request, &Decision)`).
+pub(crate) struct Live<P, H: ?Sized> {
+    set: Arc<ArcSwap<PolicySet<P>>>,
+    pub(crate) hook: Option<Arc<H>>,
+}
 
-impl<P> Live<P> {
+impl<P, H: ?Sized> Live<P, H> {
     pub(crate) fn new(set: PolicySet<P>) -> Self {
-        Live(Arc::new(ArcSwap::from_pointee(set)))
+        Live {
+            set: Arc::new(ArcSwap::from_pointee(set)),
+            hook: None,
+        }
     }
 
     /// Replaces the policies for every clone.
     pub(crate) fn swap(&self, set: PolicySet<P>) {
-        self.0.store(Arc::new(set));
+        self.set.store(Arc::new(set));
     }
 
     /// The current snapshot, for one request.
     #[inline]
     pub(crate) fn load(&self) -> Guard<Arc<PolicySet<P>>> {
-        self.0.load()
+        self.set.load()
     }
 
     /// The current snapshot, kept beyond one request.
     #[cfg(feature = "rocket")]
     pub(crate) fn load_full(&self) -> Arc<PolicySet<P>> {
-        self.0.load_full()
+        self.set.load_full()
     }
 }
 
-impl<P> Clone for Live<P> {
+impl<P, H: ?Sized> Clone for Live<P, H> {
     fn clone(&self) -> Self {
-        Live(Arc::clone(&self.0))
+        Live {
+            set: Arc::clone(&self.set),
+            hook: self.hook.clone(),
+        }
     }
 }
 
-impl<P: fmt::Debug> fmt::Debug for Live<P> {
+/// Each adapter's `Cors` shows itself as this.
+impl<P: fmt::Debug, H: ?Sized> fmt::Debug for Live<P, H> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.load().fmt(f)
+        f.debug_struct("Cors")
+            .field("policies", &self.set.load())
+            .field("on_decision", &self.hook.is_some())
+            .finish()
     }
 }

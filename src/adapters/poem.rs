@@ -50,16 +50,12 @@ type Hook = dyn Fn(&Request, &Decision<'_>) + Send + Sync;
 /// clone replaces them for all, atomically.
 #[derive(Clone)]
 pub struct Cors {
-    set: Live<Prepared>,
-    hook: Option<Arc<Hook>>,
+    live: Live<Prepared, Hook>,
 }
 
 impl fmt::Debug for Cors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Cors")
-            .field("policies", &self.set)
-            .field("on_decision", &self.hook.is_some())
-            .finish()
+        self.live.fmt(f)
     }
 }
 
@@ -69,8 +65,7 @@ impl Cors {
     /// request reaches the endpoint untouched, preflights included).
     pub fn new(policies: impl Into<PolicySet>) -> Self {
         Cors {
-            set: Live::new(policies.into().map(Prepared::new)),
-            hook: None,
+            live: Live::new(policies.into().map(Prepared::new)),
         }
     }
 
@@ -81,14 +76,14 @@ impl Cors {
     where
         F: Fn(&Request, &Decision<'_>) + Send + Sync + 'static,
     {
-        self.hook = Some(Arc::new(hook));
+        self.live.hook = Some(Arc::new(hook));
         self
     }
 
     /// Replaces the policies, atomically and without making requests wait:
     /// each request is decided wholly by the old or wholly by the new ones.
     pub fn swap(&self, policies: impl Into<PolicySet>) {
-        self.set.swap(policies.into().map(Prepared::new));
+        self.live.swap(policies.into().map(Prepared::new));
     }
 }
 
@@ -98,8 +93,7 @@ impl<E: Endpoint> Middleware<E> for Cors {
     fn transform(&self, inner: E) -> CorsEndpoint<E> {
         CorsEndpoint {
             inner,
-            set: self.set.clone(),
-            hook: self.hook.clone(),
+            live: self.live.clone(),
         }
     }
 }
@@ -107,8 +101,7 @@ impl<E: Endpoint> Middleware<E> for Cors {
 /// The endpoint [`Cors`] wraps around an inner endpoint.
 pub struct CorsEndpoint<E> {
     inner: E,
-    set: Live<Prepared>,
-    hook: Option<Arc<Hook>>,
+    live: Live<Prepared, Hook>,
 }
 
 impl<E: fmt::Debug> fmt::Debug for CorsEndpoint<E> {
@@ -126,7 +119,7 @@ impl<E: Endpoint> Endpoint for CorsEndpoint<E> {
         // One snapshot decides the whole request; the decided values are
         // owned before the endpoint takes the request.
         let action = {
-            let set = self.set.load();
+            let set = self.live.load();
             // The path as this endpoint sees it: the whole path when the
             // middleware is outermost (inside `Route::nest` the prefix is
             // stripped already). Not `original_uri`, which only a server
@@ -136,7 +129,7 @@ impl<E: Endpoint> Endpoint for CorsEndpoint<E> {
                 Some(cors) => {
                     let read = RequestHeaders::new(request.method(), request.headers());
                     let decision = cors.policy().decide(&read.descriptor());
-                    if let Some(hook) = &self.hook {
+                    if let Some(hook) = &self.live.hook {
                         hook(&request, &decision);
                     }
                     Some(cors.respond(&decision, &read))

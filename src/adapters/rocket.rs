@@ -75,16 +75,12 @@ pub const PREFLIGHT_PATH: &str = "/__cors-engine/preflight";
 /// clone replaces them for all, atomically.
 #[derive(Clone)]
 pub struct Cors {
-    set: Live<Policy>,
-    hook: Option<Arc<Hook>>,
+    live: Live<Policy, Hook>,
 }
 
 impl fmt::Debug for Cors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Cors")
-            .field("policies", &self.set)
-            .field("on_decision", &self.hook.is_some())
-            .finish()
+        self.live.fmt(f)
     }
 }
 
@@ -94,8 +90,7 @@ impl Cors {
     /// request reaches its route untouched, preflights included).
     pub fn new(policies: impl Into<PolicySet>) -> Self {
         Cors {
-            set: Live::new(policies.into()),
-            hook: None,
+            live: Live::new(policies.into()),
         }
     }
 
@@ -109,14 +104,14 @@ impl Cors {
     where
         F: Fn(&Request<'_>, &Decision<'_>) + Send + Sync + 'static,
     {
-        self.hook = Some(Arc::new(hook));
+        self.live.hook = Some(Arc::new(hook));
         self
     }
 
     /// Replaces the policies, atomically and without making requests wait:
     /// each request is decided wholly by the old or wholly by the new ones.
     pub fn swap(&self, policies: impl Into<PolicySet>) {
-        self.set.swap(policies.into());
+        self.live.swap(policies.into());
     }
 }
 
@@ -159,7 +154,7 @@ impl Fairing for Cors {
         if request.method() != Method::Options {
             return;
         }
-        let set = self.set.load_full();
+        let set = self.live.load_full();
         let route = set.route(request.uri().path().as_str().as_bytes());
         let Some(policy) = set.policy(route) else {
             return;
@@ -187,7 +182,7 @@ impl Fairing for Cors {
                 Preflight(None) => return,
             }
         } else {
-            kept = self.set.load();
+            kept = self.live.load();
             (
                 &**kept,
                 kept.route(request.uri().path().as_str().as_bytes()),
@@ -198,7 +193,7 @@ impl Fairing for Cors {
         };
         let mut lines = [&[][..]; MAX_REQUEST_HEADER_LINES + 1];
         let decision = policy.decide(&descriptor(request, &mut lines));
-        if let Some(hook) = &self.hook {
+        if let Some(hook) = &self.live.hook {
             hook(request, &decision);
         }
         if let Some(status) = decision.preflight_status() {

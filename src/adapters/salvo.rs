@@ -58,16 +58,12 @@ type Hook = dyn Fn(&Request, &Decision<'_>) + Send + Sync;
 /// clone replaces them for all, atomically.
 #[derive(Clone)]
 pub struct Cors {
-    set: Live<Prepared>,
-    hook: Option<Arc<Hook>>,
+    live: Live<Prepared, Hook>,
 }
 
 impl fmt::Debug for Cors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Cors")
-            .field("policies", &self.set)
-            .field("on_decision", &self.hook.is_some())
-            .finish()
+        self.live.fmt(f)
     }
 }
 
@@ -77,8 +73,7 @@ impl Cors {
     /// request goes on untouched, preflights included).
     pub fn new(policies: impl Into<PolicySet>) -> Self {
         Cors {
-            set: Live::new(policies.into().map(Prepared::new)),
-            hook: None,
+            live: Live::new(policies.into().map(Prepared::new)),
         }
     }
 
@@ -89,14 +84,14 @@ impl Cors {
     where
         F: Fn(&Request, &Decision<'_>) + Send + Sync + 'static,
     {
-        self.hook = Some(Arc::new(hook));
+        self.live.hook = Some(Arc::new(hook));
         self
     }
 
     /// Replaces the policies, atomically and without making requests wait:
     /// each request is decided wholly by the old or wholly by the new ones.
     pub fn swap(&self, policies: impl Into<PolicySet>) {
-        self.set.swap(policies.into().map(Prepared::new));
+        self.live.swap(policies.into().map(Prepared::new));
     }
 }
 
@@ -112,12 +107,12 @@ impl Handler for Cors {
         // One snapshot decides the whole request; the decided values are
         // owned before the next handlers take the request.
         let action = {
-            let set = self.set.load();
+            let set = self.live.load();
             set.policy(set.route(request.uri().path().as_bytes()))
                 .map(|cors| {
                     let read = RequestHeaders::new(request.method(), request.headers());
                     let decision = cors.policy().decide(&read.descriptor());
-                    if let Some(hook) = &self.hook {
+                    if let Some(hook) = &self.live.hook {
                         hook(request, &decision);
                     }
                     cors.respond(&decision, &read)
