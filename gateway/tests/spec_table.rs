@@ -4,20 +4,12 @@
 
 mod support;
 
-#[allow(dead_code)]
-#[path = "../../tests/common/spec.rs"]
-mod spec;
-
-#[allow(dead_code)]
-#[path = "../../tests/common/http_table.rs"]
-mod http_table;
-
 use std::collections::HashMap;
 use std::net::SocketAddr;
 
 use cors_engine::{Config, PolicyFile};
-use spec::POLICIES;
-use support::{policy_file, Gateway, Upstream};
+use support::spec::POLICIES;
+use support::{http_table, policy_file, Gateway, Upstream};
 
 /// A policy file with the same values as `config`.
 ///
