@@ -23,24 +23,10 @@ const ORIGIN: &[u8] = b"http://localhost:3000";
 fn server() -> SocketAddr {
     static ADDR: OnceLock<SocketAddr> = OnceLock::new();
     *ADDR.get_or_init(|| {
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .expect("runtime");
-            runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                    .await
-                    .expect("bind");
-                tx.send(listener.local_addr().expect("address"))
-                    .expect("send address");
-                let policy = Policy::compile(&example::POLICY).expect("the example's policy");
-                example::serve(listener, CorsLayer::new(policy)).await;
-            });
-        });
-        rx.recv().expect("server started")
+        common::servers::start_one(|listener| async move {
+            let policy = Policy::compile(&example::POLICY).expect("the example's policy");
+            example::serve(listener, CorsLayer::new(policy)).await;
+        })
     })
 }
 

@@ -153,26 +153,12 @@ fn app_response() -> http::Response<Body> {
 fn tower_swaps_never_fail_or_mix_policies() {
     let layer = cors_engine::tower::CorsLayer::new(policy('a'));
     let handle = layer.clone();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("runtime");
-        runtime.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                .await
-                .expect("bind");
-            tx.send(listener.local_addr().expect("address"))
-                .expect("send address");
-            let app = axum::Router::new()
-                .fallback(|| async { app_response() })
-                .layer(layer);
-            axum::serve(listener, app).await.expect("serve");
-        });
+    let addr = common::servers::start_one(|listener| async move {
+        let app = axum::Router::new()
+            .fallback(|| async { app_response() })
+            .layer(layer);
+        axum::serve(listener, app).await.expect("serve");
     });
-    let addr = rx.recv().expect("server started");
     let [a, b] = swap_under_load(addr, |set| handle.swap(set));
     assert!(a > 0 && b > 0, "both policies answered: {a} and {b}");
 }

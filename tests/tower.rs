@@ -6,17 +6,15 @@
 
 mod common;
 
-use std::collections::HashMap;
 use std::convert::Infallible;
-use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use axum::body::Body;
 use common::http_table::{self, send};
-use common::spec::POLICIES;
+use common::servers;
 use cors_engine::tower::CorsLayer;
-use cors_engine::{Config, Policy};
+use cors_engine::{Config, Policy, PolicySet};
 use http::{HeaderValue, Request, Response, StatusCode};
 use tower::{service_fn, Layer, ServiceExt};
 
@@ -25,86 +23,50 @@ fn app_response() -> Response<Body> {
     common::app::http_response(Body::from(common::app::BODY))
 }
 
-/// Starts one server per named policy on a shared runtime thread; `serve`
-/// builds each server from a bound listener and the policy.
-fn start_servers(
-    serve: fn(tokio::net::TcpListener, Policy) -> tokio::task::JoinHandle<()>,
-) -> HashMap<&'static str, SocketAddr> {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("runtime");
-        runtime.block_on(async move {
-            let mut addrs = HashMap::new();
-            let mut tasks = Vec::new();
-            for p in POLICIES {
-                let policy = Policy::compile(&p.config).expect("named policies compile");
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                    .await
-                    .expect("bind");
-                addrs.insert(p.name, listener.local_addr().expect("address"));
-                tasks.push(serve(listener, policy));
-            }
-            tx.send(addrs).expect("send addresses");
-            for t in tasks {
-                let _ = t.await;
-            }
-        });
-    });
-    rx.recv().expect("servers started")
-}
-
-fn serve_axum(listener: tokio::net::TcpListener, policy: Policy) -> tokio::task::JoinHandle<()> {
+async fn serve_axum(listener: tokio::net::TcpListener, set: PolicySet) {
     let router = axum::Router::new()
         .fallback(|| async { app_response() })
-        .layer(CorsLayer::new(policy));
-    tokio::spawn(async move {
-        axum::serve(listener, router).await.expect("axum serves");
-    })
+        .layer(CorsLayer::new(set));
+    axum::serve(listener, router).await.expect("axum serves");
 }
 
-fn serve_hyper(listener: tokio::net::TcpListener, policy: Policy) -> tokio::task::JoinHandle<()> {
+async fn serve_hyper(listener: tokio::net::TcpListener, set: PolicySet) {
     use hyper_util::rt::{TokioExecutor, TokioIo};
     use hyper_util::server::conn::auto::Builder;
     use hyper_util::service::TowerToHyperService;
     let service =
-        CorsLayer::new(policy).layer(service_fn(|_: Request<hyper::body::Incoming>| async {
+        CorsLayer::new(set).layer(service_fn(|_: Request<hyper::body::Incoming>| async {
             Ok::<_, Infallible>(app_response())
         }));
-    tokio::spawn(async move {
-        loop {
-            let Ok((stream, _)) = listener.accept().await else {
-                continue;
-            };
-            let service = TowerToHyperService::new(service.clone());
-            tokio::spawn(async move {
-                let _ = Builder::new(TokioExecutor::new())
-                    .http1_only()
-                    .serve_connection(TokioIo::new(stream), service)
-                    .await;
-            });
-        }
-    })
+    loop {
+        let Ok((stream, _)) = listener.accept().await else {
+            continue;
+        };
+        let service = TowerToHyperService::new(service.clone());
+        tokio::spawn(async move {
+            let _ = Builder::new(TokioExecutor::new())
+                .http1_only()
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+    }
 }
 
 #[test]
 fn spec_table_over_http_through_axum() {
-    let addrs = start_servers(serve_axum);
+    let addrs = servers::start(serve_axum);
     http_table::run("tower/axum", &|name| addrs[name]);
 }
 
 #[test]
 fn spec_table_over_http_through_hyper() {
-    let addrs = start_servers(serve_hyper);
+    let addrs = servers::start(serve_hyper);
     http_table::run("tower/hyper", &|name| addrs[name]);
 }
 
 #[test]
 fn bad_input_gets_a_response_and_the_server_keeps_serving() {
-    let addrs = start_servers(serve_axum);
+    let addrs = servers::start(serve_axum);
     let addr = addrs["basic"];
     let origin_lines: Vec<(&str, &[u8])> = (0..50)
         .map(|_| ("origin", &b"https://example.com"[..]))

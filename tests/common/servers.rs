@@ -72,6 +72,48 @@ where
     F: Fn(tokio::net::TcpListener, PolicySet) -> Fut + Send + 'static,
     Fut: Future<Output = ()> + Send + 'static,
 {
+    on_runtime(|tx| async move {
+        let mut addrs = HashMap::new();
+        let mut tasks = Vec::new();
+        for (name, set) in sets() {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("bind");
+            addrs.insert(name, listener.local_addr().expect("address"));
+            tasks.push(tokio::spawn(serve(listener, set)));
+        }
+        tx.send(addrs).expect("send addresses");
+        for t in tasks {
+            let _ = t.await;
+        }
+    })
+}
+
+/// One server: `serve` gets a bound loopback listener and runs on a tokio
+/// runtime of its own, in a background thread.
+pub fn start_one<F, Fut>(serve: F) -> SocketAddr
+where
+    F: FnOnce(tokio::net::TcpListener) -> Fut + Send + 'static,
+    Fut: Future<Output = ()>,
+{
+    on_runtime(|tx| async move {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        tx.send(listener.local_addr().expect("address"))
+            .expect("send address");
+        serve(listener).await;
+    })
+}
+
+/// Runs `run` on a two-worker tokio runtime in a background thread and
+/// returns the first thing it sends (the servers' addresses, once bound).
+fn on_runtime<T, F, Fut>(run: F) -> T
+where
+    T: Send + 'static,
+    F: FnOnce(std::sync::mpsc::Sender<T>) -> Fut + Send + 'static,
+    Fut: Future<Output = ()>,
+{
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -79,21 +121,7 @@ where
             .enable_all()
             .build()
             .expect("runtime");
-        runtime.block_on(async move {
-            let mut addrs = HashMap::new();
-            let mut tasks = Vec::new();
-            for (name, set) in sets() {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                    .await
-                    .expect("bind");
-                addrs.insert(name, listener.local_addr().expect("address"));
-                tasks.push(tokio::spawn(serve(listener, set)));
-            }
-            tx.send(addrs).expect("send addresses");
-            for t in tasks {
-                let _ = t.await;
-            }
-        });
+        runtime.block_on(run(tx));
     });
     rx.recv().expect("servers started")
 }
