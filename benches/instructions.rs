@@ -22,6 +22,10 @@ use gungraun::{library_benchmark, library_benchmark_group, main};
 #[path = "../tests/common/app.rs"]
 mod app;
 
+#[path = "../tests/common/counting.rs"]
+#[allow(dead_code)]
+mod counting;
+
 #[path = "common/peers.rs"]
 mod peers;
 

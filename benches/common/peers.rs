@@ -145,19 +145,9 @@ fn floor_table<N, V>(
         .leak()
 }
 
-/// Drives a future that never waits with one poll, so that a measurement
-/// includes no runtime. Panics if it would wait.
-pub fn ready<F: std::future::Future>(future: F) -> F::Output {
-    use std::task::{Context, Poll, Waker};
-    let mut future = std::pin::pin!(future);
-    match future
-        .as_mut()
-        .poll(&mut Context::from_waker(Waker::noop()))
-    {
-        Poll::Ready(output) => output,
-        Poll::Pending => panic!("a measured service had to wait"),
-    }
-}
+/// Futures that never wait are driven by one poll, with no runtime in the
+/// measurement.
+pub use crate::counting::ready;
 
 /// One implementation, ready to serve requests (warmed up by one request,
 /// so that first-use work is not counted).
